@@ -1,0 +1,27 @@
+# Two commands (README): `make demo` checks the bundled corpus; `make test` runs the tests.
+# Both create .venv/ and install indlint into it (a regular, non-editable install, so the
+# tests exercise the package as users get it: grammar/ and rules/ from inside the wheel).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test bench docs clean
+
+install:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
+
+demo: install
+	$(BIN)/indlint check corpus/ --exit-zero
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+docs: install
+	$(BIN)/python -m indlint.docs > docs/rules.md
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .indlint_cache

@@ -1,0 +1,4 @@
+"""Run indlint as ``python -m indlint``."""
+from .cli import main
+
+main()

@@ -1,0 +1,150 @@
+"""The ``indlint`` command line: check, parse-value, rules, explain."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Iterator
+
+import click
+
+from . import __version__
+from .model import Finding, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+SUFFIXES = (".yaml", ".yml")
+
+
+def iter_files(paths: tuple[str, ...]) -> Iterator[str]:
+    """Yield the files to check: files as given, folders searched for *.yaml / *.yml.
+
+    Symbolic links to folders are not followed (no loops); links to files are
+    read, and a dangling one is reported by the reader.
+    """
+    for path in paths:
+        if os.path.isdir(path) and not os.path.islink(path):
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(SUFFIXES):
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="indlint", message="%(prog)s %(version)s")
+def main() -> None:
+    """indlint：绩效目标申报表 / 绩效自评表指标质量检查。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="输出格式")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
+              show_default=True, help="达到该级别的问题时以 1 退出")
+@click.option("--profile", default="default", show_default=True, help="规则预设：default、cz2021、shanghai")
+@click.option("--select", multiple=True, help="只启用这些规则（编号、编号前缀或类别前缀，可重复或以逗号分隔）")
+@click.option("--ignore", multiple=True, help="停用这些规则（同上）")
+@click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
+def check(paths, fmt, fail_on, profile, select, ignore, exit_zero) -> None:
+    """检查申报表文件或文件夹（递归查找 *.yaml / *.yml）。"""
+    from .engine import build_linter
+    from .report import FORMATTERS, Summary
+    from .reader import read_path
+    from .rules import RuleError
+
+    try:
+        linter = build_linter(profile, _split(select), _split(ignore))
+    except RuleError as err:
+        raise click.UsageError(str(err)) from None
+    findings, files, forms, rows = [], 0, 0, 0
+    for path in iter_files(paths):
+        doc = read_path(path)
+        files += 1
+        forms += len(doc.forms)
+        rows += sum(len(f.rows) for f in doc.forms)
+        findings += linter.lint(doc)
+    click.echo(FORMATTERS[fmt](findings, Summary(files, forms, rows)), nl=False)
+    sys.exit(EXIT_OK if exit_zero else exit_code(findings, Severity(fail_on)))
+
+
+def exit_code(findings: list[Finding], fail_on: Severity) -> int:
+    """0 when no finding reaches fail_on, else 1 (formats.md)."""
+    return EXIT_FINDINGS if any(f.severity.rank >= fail_on.rank for f in findings) else EXIT_OK
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 YAML 文件（默认输出到标准输出）")
+@click.option("--corrections", type=click.Path(exists=True, dir_okay=False),
+              help="人工核对后的修正文件（见 corrections/seeds.yaml）")
+def import_cmd(source, output, corrections) -> None:
+    """把导出的申报表文本（PDF/Word 转出的 .txt）转换为 YAML 申报表。"""
+    from pathlib import Path
+
+    from .importers.text import import_text, load_corrections, to_yaml
+
+    try:
+        fixes = load_corrections(Path(corrections)) if corrections else None
+        result = import_text(Path(source), fixes)
+    except (OSError, ValueError) as err:
+        raise click.ClickException(f"无法导入 {source}：{err}") from None
+    for message in result.messages:
+        click.echo(f"{source}: {message}", err=True)
+    if not result.forms:
+        raise click.ClickException(f"{source} 中没有找到申报表或自评表")
+    text = to_yaml(result)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("parse-value")
+@click.argument("text")
+@click.option("--nature", default=None, help="指标性质列（≥、≤、=、定量、定性）")
+@click.option("--unit", default=None, help="度量单位列")
+def parse_value(text, nature, unit) -> None:
+    """显示一个指标值解析后的类型化结果（供规则作者调试）。"""
+    from .lexicons import load_lexicons
+    from .parse import ValueParser
+
+    parser = ValueParser(load_lexicons().units)
+    value = parser.combine(nature, text, unit) if (nature or unit) else parser.parse(text)
+    click.echo(json.dumps(value.describe(), ensure_ascii=False, indent=2))
+
+
+@main.command("rules")
+@click.option("--profile", default="default", show_default=True)
+def list_rules(profile) -> None:
+    """列出规则（编号、级别、类别、摘要）。"""
+    from .engine import build_linter
+
+    linter = build_linter(profile)
+    for rule in sorted(linter.rules, key=lambda r: r.id):
+        click.echo(f"{rule.id}  {rule.severity.value:<7}  {rule.category:<34} {rule.summary}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id) -> None:
+    """显示一条规则的说明、依据和示例。"""
+    from .docs import explain_rule
+    from .lexicons import load_lexicons
+    from .rules import load_rules
+
+    ruleset = load_rules(load_lexicons())
+    rule = ruleset.rules.get(rule_id.upper())
+    if rule is None:
+        raise click.UsageError(f"没有规则 {rule_id}；用 indlint rules 查看全部规则")
+    click.echo(explain_rule(rule))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Importers that turn indicator tables in other formats into declaration forms (formats.md §1)."""

@@ -1,0 +1,41 @@
+"""The closed set of check kinds that rule files choose from (the only hand-kept table)."""
+from __future__ import annotations
+
+from .allowed import Allowed
+from .base import FormFacts, FormKind, Hit, ParamError, RowKind
+from .coverage import Coverage
+from .custom import Custom
+from .duplicate import Duplicate
+from .lexical import Lexical
+from .relation import Relation
+from .required import Required
+from .select import Select
+from .value import ValueCheck
+
+#: kind name → (class, whether its constructor takes the lexicons)
+KINDS = {
+    "select": (Select, False),
+    "allowed": (Allowed, False),
+    "required": (Required, False),
+    "lexical": (Lexical, True),
+    "value": (ValueCheck, False),
+    "relation": (Relation, False),
+    "duplicate": (Duplicate, False),
+    "coverage": (Coverage, False),
+    "custom": (Custom, False),
+}
+
+
+def build_kind(spec: dict, lexicons):
+    """Build a check from a rule's ``check:`` mapping; raise ParamError."""
+    if not isinstance(spec, dict) or "kind" not in spec:
+        raise ParamError("check 应为含 kind 的映射")
+    params = {k: v for k, v in spec.items() if k != "kind"}
+    entry = KINDS.get(spec["kind"])
+    if entry is None:
+        raise ParamError(f"未知 kind {spec['kind']}（可用：{', '.join(KINDS)}）")
+    cls, wants_lexicons = entry
+    return cls(params, lexicons) if wants_lexicons else cls(params)
+
+
+__all__ = ["KINDS", "build_kind", "FormFacts", "FormKind", "Hit", "ParamError", "RowKind"]

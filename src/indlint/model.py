@@ -1,0 +1,128 @@
+"""Frozen data passed between the stages: documents, forms, rows and findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Mapping
+
+_EMPTY: Mapping = MappingProxyType({})
+
+#: Row fields, in the order of formats.md.
+ROW_FIELDS = ("l1", "l2", "name", "nature", "target", "unit", "actual", "score_max", "score",
+              "basis", "deviation", "explanation", "direction", "scoring")
+
+
+class Severity(str, Enum):
+    """How bad a finding is; ordered error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Return 3 for error, 2 for warning, 1 for info."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a scalar stands in the file (1-based line and column; 0-based offsets)."""
+
+    line: int
+    column: int
+    start: int = -1
+    end: int = -1
+    cell: str | None = None          # Sheet!D14 for spreadsheets
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator row (三级指标) with its fields as written."""
+
+    index: int                                  # 1-based within the form
+    fields: Mapping[str, str | None]
+    pos: Pos
+    field_pos: Mapping[str, Pos] = field(default_factory=lambda: _EMPTY)
+
+    def get(self, key: str) -> str:
+        """Return a field as a string ('' when absent or null)."""
+        value = self.fields.get(key)
+        return "" if value is None else str(value)
+
+    def where(self, key: str) -> Pos:
+        """Return the position of a field, or of the row when the field is absent."""
+        return self.field_pos.get(key, self.pos)
+
+
+@dataclass(frozen=True)
+class Form:
+    """One table: a declaration (申报表) or a self-evaluation (自评表)."""
+
+    index: int                                  # 0-based within the file
+    meta: Mapping[str, str | None]              # kind, project, year, goal …
+    budget: Mapping[str, str | None]
+    rows: tuple[Row, ...]
+    pos: Pos
+    field_pos: Mapping[str, Pos] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def kind(self) -> str:
+        """Return ``declaration`` or ``self-evaluation``."""
+        return str(self.meta.get("kind") or "declaration")
+
+    @property
+    def project(self) -> str:
+        """Return the project name (项目名称), '' when absent."""
+        return str(self.meta.get("project") or "")
+
+    def where(self, key: str) -> Pos:
+        """Return the position of a form field, or of the form."""
+        return self.field_pos.get(key, self.pos)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file: its forms, or the reason it could not be read."""
+
+    path: str
+    forms: tuple[Form, ...] = ()
+    error: str | None = None
+    encoding: str = "utf-8"
+    comments: Mapping[int, str] = field(default_factory=lambda: _EMPTY)  # line → comment
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found; its fields are those of formats.md's findings JSON."""
+
+    path: str
+    form: int | None
+    project: str | None
+    row: int | None
+    indicator: str | None
+    line: int
+    column: int
+    rule: str
+    category: str
+    severity: Severity
+    message: str
+    suggestion: str = ""
+    cell: str | None = None
+    extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
+
+    def sort_key(self) -> tuple:
+        """Order by path, form, row, line, column, rule (deterministic output)."""
+        return (self.path, -1 if self.form is None else self.form,
+                -1 if self.row is None else self.row, self.line, self.column, self.rule)
+
+    def to_json(self) -> dict:
+        """Return the formats.md JSON object for this finding."""
+        out = {"path": self.path, "form": self.form, "project": self.project, "row": self.row,
+               "indicator": self.indicator, "line": self.line, "column": self.column,
+               "rule": self.rule, "category": self.category, "severity": self.severity.value,
+               "message": self.message, "suggestion": self.suggestion}
+        if self.cell:
+            out["cell"] = self.cell
+        return out
