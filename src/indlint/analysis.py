@@ -137,10 +137,12 @@ def _word_traits(text: str, vocab) -> set[str]:
     traits = set()
     checks = {"timeliness-word": "timeliness_words", "satisfaction-word": "satisfaction_words",
               "verifiable": "verifiable_states", "borderline": "borderline",
-              "completion-word": "completion_words"}
+              "completion-word": "completion_words", "mechanism-state": "mechanism_states"}
     for trait, key in checks.items():
         if text in vocab[key]:
             traits.add(trait)
+    if text.startswith(tuple(vocab["frequency_prefixes"])):
+        traits.add("frequency")
     if _only_group_nouns(text, vocab["group_nouns"]):
         traits.add("group")
     return traits

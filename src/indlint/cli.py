@@ -42,32 +42,73 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error",
-              show_default=True, help="达到该级别的问题时以 1 退出")
-@click.option("--profile", default="default", show_default=True, help="规则预设：default、cz2021、shanghai")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="达到该级别的问题时以 1 退出（默认 error）")
+@click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
 @click.option("--select", multiple=True, help="只启用这些规则（编号、编号前缀或类别前缀，可重复或以逗号分隔）")
 @click.option("--ignore", multiple=True, help="停用这些规则（同上）")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
 @click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
-def check(paths, fmt, fail_on, profile, select, ignore, exit_zero) -> None:
+def check(paths, fmt, fail_on, profile, select, ignore, config_path, exit_zero) -> None:
     """检查申报表文件或文件夹（递归查找 *.yaml / *.yml）。"""
-    from .engine import build_linter
     from .report import FORMATTERS, Summary
-    from .reader import read_path
+
+    config = _config(config_path)
+    linter = _linter(config, profile, _split(select), _split(ignore))
+    findings, summary = _check_paths(linter, config, paths)
+    click.echo(FORMATTERS[fmt](findings, summary), nl=False)
+    threshold = Severity(fail_on or config.fail_on)
+    sys.exit(EXIT_OK if exit_zero else exit_code(findings, threshold))
+
+
+def _config(config_path: str | None):
+    from pathlib import Path
+
+    from .config import ConfigError, find_config, load_config
+
+    try:
+        path = Path(config_path) if config_path else find_config(Path.cwd())
+        if config_path and not path.is_file():
+            raise ConfigError(f"配置文件不存在：{config_path}")
+        return load_config(path)
+    except (ConfigError, OSError) as err:
+        raise click.UsageError(str(err)) from None
+
+
+def _linter(config, profile, select, ignore):
+    from .engine import build_linter, check_selection
     from .rules import RuleError
 
     try:
-        linter = build_linter(profile, _split(select), _split(ignore))
+        if not (select or ignore):      # flags replace the file's selection as a whole
+            select, ignore = config.select, config.ignore
+        linter = build_linter(profile or config.profile, select, ignore, config.severity,
+                              config.rule_paths)
+        check_selection(linter, [*select, *ignore, *config.select, *config.ignore,
+                                 *config.severity, *(i for v in config.per_file_ignores.values()
+                                                     for i in v)])
     except RuleError as err:
         raise click.UsageError(str(err)) from None
+    return linter
+
+
+def _check_paths(linter, config, paths):
+    from .engine import selected
+    from .reader import read_path
+    from .report import Summary
+
     findings, files, forms, rows = [], 0, 0, 0
     for path in iter_files(paths):
         doc = read_path(path)
         files += 1
         forms += len(doc.forms)
         rows += sum(len(f.rows) for f in doc.forms)
-        findings += linter.lint(doc)
-    click.echo(FORMATTERS[fmt](findings, Summary(files, forms, rows)), nl=False)
-    sys.exit(EXIT_OK if exit_zero else exit_code(findings, Severity(fail_on)))
+        ignored = config.ignored_for(path)
+        findings += [f for f in linter.lint(doc)
+                     if not ignored or f.category == "input.invalid"
+                     or selected(linter.rule(f.rule), (), ignored)]
+    return findings, Summary(files, forms, rows)
 
 
 def exit_code(findings: list[Finding], fail_on: Severity) -> int:

@@ -22,6 +22,11 @@ class Linter:
     rules: tuple[Rule, ...]
     tools: Analysers
     severities: Mapping[str, Severity]
+    all_rules: tuple[Rule, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule:
+        """Return an active rule by id."""
+        return next(r for r in self.rules if r.id == rule_id)
 
     def lint(self, doc: Document) -> list[Finding]:
         """Return the findings of one document, sorted."""
@@ -127,7 +132,20 @@ def build_linter(profile: str = "default", select: Iterable[str] = (), ignore: I
     prof = load_profile(profile)
     rules = tuple(r for r in ruleset.active(prof) if selected(r, select, ignore))
     tools = make_analysers(lexicons, prof)
-    return Linter(rules, tools, {k: Severity(v) for k, v in (severities or {}).items()})
+    return Linter(rules, tools, {k: Severity(v) for k, v in (severities or {}).items()},
+                  tuple(ruleset.rules.values()))
+
+
+def check_selection(linter: Linter, patterns: Iterable[str]) -> None:
+    """Refuse a rule id, prefix or category that names no loaded rule (a typo disables nothing)."""
+    from .rules import RuleError, load_categories
+
+    categories = load_categories()
+    known = linter.all_rules
+    for pattern in patterns:
+        if not any(r.id.startswith(pattern) or r.category.startswith(pattern) for r in known) \
+                and pattern not in categories:
+            raise RuleError(f"未知的规则或类别：{pattern}（用 indlint rules 查看全部规则）")
 
 
 def make_analysers(lexicons: Lexicons, profile: Profile) -> Analysers:

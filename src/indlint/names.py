@@ -91,6 +91,10 @@ class NameAnalyser:
             yield "process"
         if core.endswith(tuple(n["measure_suffixes"])):
             yield "measure"
+        if any(m in text for m in n["mechanism_marks"]):
+            yield "mechanism"
+        if any(m in text for m in n["beneficiary_marks"]):
+            yield "beneficiary"
 
     def _negative(self, text: str) -> bool:
         n = self._names
@@ -107,7 +111,8 @@ class NameAnalyser:
         """Traits of the name's form: slogans, tasks, outcomes, objects, own targets."""
         n = self._names
         measure = core.endswith(tuple(n["measure_suffixes"]))
-        if first in n["direction_verbs"] or first in n["purpose_starters"]:
+        if first in n["change_verbs"] or (not measure and (
+                first in n["direction_verbs"] or first in n["purpose_starters"])):
             yield "slogan"
         elif first in n["activity_verbs"]:
             yield "task"

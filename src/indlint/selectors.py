@@ -10,10 +10,10 @@ VALUE_TRAITS = frozenset(
     "quantity range deadline word none empty dash placeholder unit-only comparator-only unparsed "
     "missing number no-unit percent over-100 hundred-percent below-100 negative zero frequency per "
     "date-serial loose-deadline timeliness-word satisfaction-word verifiable borderline "
-    "completion-word group hundred notation".split())
+    "completion-word group hundred notation mechanism-state".split())
 NAME_TRAITS = frozenset(
     "blank numeric rate satisfaction count timeliness quality cost management negative process "
-    "measure slogan task outcome object own-target class-name".split())
+    "measure slogan task outcome object own-target class-name mechanism beneficiary".split())
 LEVEL_STATUS = {"l1-status": frozenset("known tolerated unknown blank".split()),
                 "l2-status": frozenset("allowed tolerated mismatch blank".split())}
 FORM_KINDS = frozenset({"declaration", "self-evaluation"})

@@ -1,0 +1,98 @@
+"""Find and validate the project configuration (indlint.yaml or [tool.indlint] in pyproject.toml)."""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import yaml
+
+KEYS = ("profile", "select", "ignore", "severity", "fail-on", "rule-paths", "per-file-ignores")
+SEVERITIES = ("error", "warning", "info")
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one run; CLI flags are applied on top by the caller."""
+
+    path: str | None = None
+    profile: str = "default"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    fail_on: str = "error"
+    rule_paths: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """Rule ids, prefixes or categories ignored for one file (per-file-ignores globs)."""
+        out: list[str] = []
+        for pattern, ids in self.per_file_ignores.items():
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+                out += ids
+        return tuple(out)
+
+
+def find_config(start: Path) -> Path | None:
+    """Walk up from start to the first indlint.yaml, or pyproject.toml with [tool.indlint]."""
+    folder = start.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in ("indlint.yaml", ".indlint.yaml"):
+            if (candidate / name).is_file():
+                return candidate / name
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "[tool.indlint]" in pyproject.read_text(encoding="utf-8",
+                                                                          errors="replace"):
+            return pyproject
+        if (candidate / ".git").exists():
+            return None         # stop at the repository root
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate a configuration file (None gives the defaults)."""
+    if path is None:
+        return Config()
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: 配置应为映射")
+    unknown = [k for k in data if k not in KEYS]
+    if unknown:
+        raise ConfigError(f"{path}: 未知的配置项 {unknown[0]}（可用：{', '.join(KEYS)}）")
+    fail_on = str(data.get("fail-on", "error"))
+    if fail_on not in SEVERITIES:
+        raise ConfigError(f"{path}: fail-on 应为 error、warning 或 info")
+    severity = {str(k): str(v) for k, v in (data.get("severity") or {}).items()}
+    bad = [k for k, v in severity.items() if v not in SEVERITIES]
+    if bad:
+        raise ConfigError(f"{path}: severity 中 {bad[0]} 的级别应为 error、warning 或 info")
+    base = path.parent
+    return Config(str(path), str(data.get("profile", "default")), _list(data, "select"),
+                  _list(data, "ignore"), MappingProxyType(severity), fail_on,
+                  tuple(str((base / p).resolve()) for p in _list(data, "rule-paths")),
+                  MappingProxyType({str(k): tuple(v if isinstance(v, list) else [v])
+                                    for k, v in (data.get("per-file-ignores") or {}).items()}))
+
+
+def _read(path: Path):
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.name == "pyproject.toml":
+            import tomllib
+            return tomllib.loads(text).get("tool", {}).get("indlint", {})
+        return yaml.safe_load(text) or {}
+    except (yaml.YAMLError, ValueError) as err:
+        raise ConfigError(f"{path}: 无法解析配置文件：{err}") from None
+
+
+def _list(data: dict, key: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    return tuple(str(v) for v in (value if isinstance(value, list) else [value]))

@@ -1,0 +1,85 @@
+"""Configuration: found by walking up, validated strictly, overridden by flags; extra rule folders."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from indlint.cli import main
+
+FORM = """project: 测试项目
+year: 2026
+indicators:
+  - {l1: 产出指标, l2: 质量指标, name: 验收合格率, target: "≥100%"}
+  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 居民满意度, target: 满意}
+"""
+# The README's example: a reviewer's own rule, flagging ≥100% on any rate.
+RATE_RULE = """id: XR01
+name: rate-at-least-hundred
+category: style.format
+severity: warning
+summary: 比率目标不宜写“≥100%”
+rationale: ≥100% 等同于 =100%。
+source: 本局审核实务
+message: 「{name}」的目标「{target}」写成了≥100%
+suggestion: 改为“=100%”
+when: {name-is: rate, comparator: "≥", target-is: hundred-percent}
+check: {kind: select}
+examples:
+  fail: [{l1: 产出指标, l2: 质量指标, name: 验收合格率, target: "≥100%"}]
+"""
+
+
+def run(tmp_path: Path, monkeypatch, *args):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "json", *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def setup(tmp_path: Path, config: str) -> None:
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "a.yaml").write_text(FORM, encoding="utf-8")
+    (tmp_path / "indlint.yaml").write_text(config, encoding="utf-8")
+
+
+def rules_of(result) -> set[str]:
+    return {f["rule"] for f in json.loads(result.output)["findings"]}
+
+
+def test_extra_rule_folder_from_config(tmp_path, monkeypatch):
+    setup(tmp_path, "rule-paths: [my-rules]\n")
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "XR01.yaml").write_text(RATE_RULE, encoding="utf-8")
+    assert "XR01" in rules_of(run(tmp_path, monkeypatch, "forms"))
+
+
+def test_select_ignore_severity_and_fail_on(tmp_path, monkeypatch):
+    setup(tmp_path, "ignore: [VL03]\nseverity: {ST01: warning}\nfail-on: warning\n")
+    result = run(tmp_path, monkeypatch, "forms")
+    assert "VL03" not in rules_of(result)
+    assert result.exit_code == 1        # only warnings and infos left, and fail-on is warning
+    flags = run(tmp_path, monkeypatch, "--select", "VL03", "forms")   # flags override the file
+    assert rules_of(flags) == {"VL03"}
+
+
+def test_per_file_ignores(tmp_path, monkeypatch):
+    setup(tmp_path, "per-file-ignores:\n  'forms/a.yaml': [value.]\n")
+    assert not [r for r in rules_of(run(tmp_path, monkeypatch, "forms")) if r.startswith("VL")]
+
+
+def test_pyproject_table(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.indlint]\nignore = ["VL03"]\n', encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(FORM, encoding="utf-8")
+    assert "VL03" not in rules_of(run(tmp_path, monkeypatch, "a.yaml"))
+
+
+def test_unknown_key_rule_or_profile_exits_two(tmp_path, monkeypatch):
+    for config, needle in (("colour: red\n", "colour"), ("ignore: [QQ01]\n", "QQ01"),
+                           ("profile: nope\n", "nope")):
+        setup_dir = tmp_path / needle
+        setup_dir.mkdir()
+        setup(setup_dir, config)
+        result = run(setup_dir, monkeypatch, "forms")
+        assert result.exit_code == 2 and needle in result.output
