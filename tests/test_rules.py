@@ -24,9 +24,9 @@ def _form_yaml(example: dict, defaults: dict | None = None) -> str:
 
 
 def run_rule(lexicons, ruleset, rule_id: str, example: dict, profile="default", defaults=None):
-    rule = ruleset.rules[rule_id]
+    rules = tuple(ruleset.rules[r.strip()] for r in rule_id.split(","))
     prof = load_profile(profile)
-    linter = Linter((rule,), make_analysers(lexicons, prof), {})
+    linter = Linter(rules, make_analysers(lexicons, prof), {})
     doc: Document = read_string(_form_yaml(example, defaults))
     assert doc.error is None, doc.error
     return linter.lint(doc)
@@ -72,4 +72,7 @@ def test_rule_case(lexicons, ruleset, rule_id, defaults, case):
         return
     verdict = "fail" if "fail" in case else "pass"
     findings = run_rule(lexicons, ruleset, rule_id, case[verdict], profile, defaults)
+    if "rules" in case:         # a combination case: exactly these of the rules under test fire
+        assert sorted(f.rule for f in findings) == sorted(case["rules"])
+        return
     assert bool(findings) == (verdict == "fail"), findings
