@@ -26,6 +26,9 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _HAS_DIGIT = re.compile(r"\d")
+# Byte-order marks, zero-width characters and control characters carry no meaning in a cell.
+_INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\x00-\x08\x0b-\x1f\x7f]")
+_LATIN = re.compile(r"[A-Za-z]")
 _PLACEHOLDER = re.compile(r"[Xx×*※]{2,}|[Xx×*]+(?=[月日号年])")
 
 #: Examples of strings that fail to parse, by class (lark's match_examples).
@@ -39,6 +42,7 @@ PROBLEM_EXAMPLES = {
 def normalise(text: str) -> tuple[str, tuple[Note, ...]]:
     """Fold full-width forms and white space; return the text and the notes it earned."""
     notes: list[Note] = []
+    text = _INVISIBLE.sub("", text)
     folded = unicodedata.normalize("NFKC", text.replace("㎡", "平方米"))
     if folded != text.replace("㎡", "平方米") and folded.strip() != text.strip():
         notes.append(Note.FULLWIDTH)
@@ -157,6 +161,8 @@ class _ToParts(Transformer):
 
     def date_mod(self, items):
         tok = items[0]
+        if tok.type == "BEFORE" and str(tok) == "内":
+            return "within"
         return {"YEAR_END": "end", "MONTH_END": "end", "WHOLE_YEAR": "during"}.get(
             tok.type, "by" if str(tok) == "完成" else "before")
 
@@ -186,10 +192,20 @@ def _merge(items) -> dict:
 
 def _deadline(point: dict, mods) -> Deadline:
     relation = point.get("relation", "by")
+    month = point.get("month")
+    year_only = "year" in point and month is None
     for mod in mods:
+        if year_only and mod == "end":
+            month = 12                 # 2025年年底 / 2026年底: the end of that year
+        if year_only and mod == "within":
+            mod = "during"             # 2026年内
         # "前" after "底" keeps "before"; "全年" makes the whole year the deadline.
         relation = mod if mod in ("before", "during") else relation if relation == "before" else mod
-    return Deadline(point.get("year"), point.get("month"), point.get("day"), relation)
+    if relation == "within":
+        relation = "before"
+    if year_only and month is None and relation == "by":
+        relation = "during"            # 2026年度, 2026年: some time in that year
+    return Deadline(point.get("year"), month, point.get("day"), relation)
 
 
 class ValueParser:
@@ -265,13 +281,28 @@ class ValueParser:
         known = unit is None or self._units.is_known(unit)
         if kind is Kind.WORD:
             kind, parts = self._classify_words(parts["text"], parts)
+            if kind is Kind.UNIT_ONLY:
+                unit = self._units.normalise(parts["unit"])
         elif not known and (kind is Kind.COMPARATOR_ONLY or not _HAS_DIGIT.search(text)):
             # 达到预期 (a comparator word before a phrase), 一般 (a numeral before a phrase)
             return Value(raw, Kind.WORD, text=text, notes=notes)
+        elif not known:
+            problem = self._unit_problem(unit)
+            if problem is not None:
+                return Value(raw, Kind.UNPARSED, text=text, notes=notes, problem=problem)
         return Value(raw, kind, comparator=parts.get("comparator"), number=parts.get("number"),
                      upper=parts.get("upper"), unit=unit, unit_kind=self._units.kind_of(unit),
                      deadline=parts.get("deadline"), text=parts.get("text"),
                      per=parts.get("per"), notes=tuple(dict.fromkeys([*notes, *parts["notes"]])))
+
+    def _unit_problem(self, unit: str) -> Problem | None:
+        """Why an unknown unit is not a unit: 95%左右, 9o%, 90%%% (trailing text, letters, symbols)."""
+        if any(unit.startswith(u) and len(unit) > len(u) for u in ("%", "‰")):
+            rest = unit[1:]
+            return Problem.SYMBOLS if set(rest) <= set("%‰") else Problem.TRAILING_TEXT
+        if _LATIN.search(unit) and not self._units.is_known(unit):
+            return Problem.LETTERS
+        return None
 
     def _classify_words(self, text: str, parts: dict) -> tuple[Kind, dict]:
         if text == "无":
