@@ -14,11 +14,11 @@ from indlint.rules import load_profile
 CASES = Path(__file__).parent / "rule_cases"
 
 
-def _form_yaml(example: dict, defaults: dict | None = None) -> str:
+def _form_yaml(example: dict, defaults: dict | None = None, kind: str = "declaration") -> str:
     if "indicators" in example:
-        form = {"kind": "declaration", "project": "测试项目", "year": 2026, **example}
+        form = {"kind": kind, "project": "测试项目", "year": 2026, **example}
     else:
-        form = {"kind": "declaration", "project": "测试项目", "year": 2026,
+        form = {"kind": kind, "project": "测试项目", "year": 2026,
                 "indicators": [{**(defaults or {}), **example}]}
     return yaml.safe_dump(form, allow_unicode=True, sort_keys=False)
 
@@ -27,7 +27,9 @@ def run_rule(lexicons, ruleset, rule_id: str, example: dict, profile="default", 
     rules = tuple(ruleset.rules[r.strip()] for r in rule_id.split(","))
     prof = load_profile(profile)
     linter = Linter(rules, make_analysers(lexicons, prof), {})
-    doc: Document = read_string(_form_yaml(example, defaults))
+    # A rule that selects self-evaluations gets its examples as self-evaluation forms.
+    kinds = [r.when.spec.get("form-kind") for r in rules if r.when.spec.get("form-kind")]
+    doc: Document = read_string(_form_yaml(example, defaults, kinds[0] if kinds else "declaration"))
     assert doc.error is None, doc.error
     return linter.lint(doc)
 

@@ -49,6 +49,10 @@ class NameAnalyser:
             info = self._cache[key] = self._analyse(key)
         return info
 
+    def words(self, text: str) -> list[str]:
+        """Segment free text (goal sentences) with the same compact dictionary."""
+        return self._segmenter.words(text) if text else []
+
     @cached_property
     def _segmenter(self):
         from .segment import Segmenter     # jieba: loaded on first use only

@@ -10,6 +10,7 @@ from .lexical import Lexical
 from .relation import Relation
 from .required import Required
 from .select import Select
+from .total import Total
 from .value import ValueCheck
 
 #: kind name → (class, whether its constructor takes the lexicons)
@@ -22,6 +23,7 @@ KINDS = {
     "relation": (Relation, False),
     "duplicate": (Duplicate, False),
     "coverage": (Coverage, False),
+    "total": (Total, False),
     "custom": (Custom, False),
 }
 

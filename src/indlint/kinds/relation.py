@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..analysis import RowFacts
 from ..values import Kind, UnitKind
 from .base import Hit, ParamError, RowKind, take
+from .scoring import SCORING_RELATIONS
 
 # Unit kinds a name's counted kind accepts (labelling.md "Units and comparison").
 _FITS = {
@@ -74,7 +75,7 @@ def _flip(raw: str, comparator: str) -> str:
 
 
 RELATIONS = {"unit-vs-name": unit_vs_name, "comparator-vs-polarity": comparator_vs_polarity,
-             "nature-vs-value": nature_vs_value}
+             "nature-vs-value": nature_vs_value, **SCORING_RELATIONS}
 
 
 class Relation(RowKind):
