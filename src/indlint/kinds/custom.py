@@ -54,9 +54,10 @@ def execution_rate(facts: FormFacts) -> Iterable[Hit]:
             yield Hit("budget", {"count": stated_text, "matched": "全年预算数为 0"})
         return
     places = len(stated_text.rstrip("%").partition(".")[2])
-    computed = (executed / adjusted * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    if computed != stated:
-        yield Hit("budget", {"count": stated_text, "matched": f"{computed}%"})
+    rate = executed / adjusted * 100
+    if rate.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) != stated:
+        shown = rate.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
+        yield Hit("budget", {"count": stated_text, "matched": f"{shown:f}%"})
 
 
 FUNCTIONS: dict[str, Callable[[FormFacts], Iterable[Hit]]] = {
