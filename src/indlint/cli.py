@@ -12,11 +12,11 @@ from . import __version__
 from .model import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 
 
 def iter_files(paths: tuple[str, ...]) -> Iterator[str]:
-    """Yield the files to check: files as given, folders searched for *.yaml / *.yml.
+    """Yield the files to check: files as given, folders searched for *.yaml / *.yml / *.xlsx / *.csv.
 
     Symbolic links to folders are not followed (no loops); links to files are
     read, and a dangling one is reported by the reader.
@@ -26,7 +26,8 @@ def iter_files(paths: tuple[str, ...]) -> Iterator[str]:
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.endswith(SUFFIXES):
+                    # ~$name.xlsx is the lock file Excel leaves beside an open workbook.
+                    if name.endswith(SUFFIXES) and not name.startswith("~$"):
                         yield os.path.join(root, name)
         else:
             yield path
@@ -51,7 +52,7 @@ def main() -> None:
               help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
 @click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
 def check(paths, fmt, fail_on, profile, select, ignore, config_path, exit_zero) -> None:
-    """检查申报表文件或文件夹（递归查找 *.yaml / *.yml）。"""
+    """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）。"""
     from .report import FORMATTERS, Summary
 
     config = _config(config_path)
@@ -185,6 +186,53 @@ def explain(rule_id) -> None:
     if rule is None:
         raise click.UsageError(f"没有规则 {rule_id}；用 indlint rules 查看全部规则")
     click.echo(explain_rule(rule))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--profile", default=None, help="规则预设")
+def score(paths, fmt, profile) -> None:
+    """按事前绩效评估评分表计算“项目绩效”部分（20 分）并说明每一处扣分。"""
+    from .reader import read_path
+    from .score import score_form
+
+    config = _config(None)
+    linter = _linter(config, profile, (), ())
+    results = []
+    for path in iter_files(paths):
+        doc = read_path(path)
+        if doc.error:
+            click.echo(f"{path}: 文件无法读取：{doc.error}", err=True)
+            continue
+        findings = linter.lint(doc)
+        for form in doc.forms:
+            mine = [f for f in findings if f.form == form.index]
+            results.append((path, score_form(form, mine, linter.tools)))
+    click.echo(_format_scores(results, fmt), nl=False)
+
+
+def _num(number) -> str:
+    text = f"{number.normalize():f}"
+    return text
+
+
+def _format_scores(results, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{"path": p, "form": s.form, "project": s.project, "kind": s.kind,
+                            "total": float(s.total), "maximum": float(s.maximum),
+                            "items": [{"code": i.code, "label": i.label, "max": float(i.maximum),
+                                       "score": float(i.got), "deductions": list(i.deductions)}
+                                      for i in s.items]} for p, s in results],
+                          ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for path, s in results:
+        lines.append(f"{path} 第{s.form}张表「{s.project}」：项目绩效 {_num(s.total)}/{_num(s.maximum)} 分")
+        for item in s.items:
+            lines.append(f"  {item.code} {item.label}：{_num(item.got)}/{_num(item.maximum)}")
+            lines += [f"      - {d}" for d in item.deductions]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -142,7 +142,16 @@ def _yaml_message(err: yaml.YAMLError) -> str:
 # ---- files → documents ---------------------------------------------------------------
 
 def read_path(path: str) -> Document:
-    """Read one declaration file; a file that cannot be read gives a Document with an error."""
+    """Read one declaration file; a file that cannot be read gives a Document with an error.
+
+    .xlsx and .csv files go to the spreadsheet reader (imported here, so that YAML-only
+    runs never import openpyxl); every other file is read as YAML.
+    """
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in (".xlsx", ".csv"):
+        from . import spreadsheet
+
+        return spreadsheet.read_xlsx(path) if suffix == ".xlsx" else spreadsheet.read_csv(path)
     try:
         text, encoding = read_text(path)
         root = compose(text)
