@@ -133,8 +133,11 @@ def import_cmd(source, output, corrections) -> None:
     from .importers.text import import_text, load_corrections, to_yaml
 
     try:
-        fixes = load_corrections(Path(corrections)) if corrections else None
-        result = import_text(Path(source), fixes)
+        if source.lower().endswith((".xlsx", ".csv")):
+            result = _import_spreadsheet(source)
+        else:
+            fixes = load_corrections(Path(corrections)) if corrections else None
+            result = import_text(Path(source), fixes)
     except (OSError, ValueError) as err:
         raise click.ClickException(f"无法导入 {source}：{err}") from None
     for message in result.messages:
@@ -146,6 +149,23 @@ def import_cmd(source, output, corrections) -> None:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+def _import_spreadsheet(source: str):
+    """Read a spreadsheet into the importer's result, so that it is written as YAML too."""
+    from pathlib import Path
+
+    from .importers.text import ImportResult
+    from .reader import read_path
+
+    doc = read_path(source)
+    if doc.error:
+        raise ValueError(doc.error)
+    forms = tuple({**{k: v for k, v in f.meta.items() if v is not None},
+                   **({"budget": dict(f.budget)} if f.budget else {}),
+                   "indicators": [{k: v for k, v in r.fields.items() if v is not None}
+                                  for r in f.rows]} for f in doc.forms)
+    return ImportResult(forms, (), Path(source).name)
 
 
 @main.command("parse-value")
