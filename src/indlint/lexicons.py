@@ -8,6 +8,7 @@ from typing import Mapping
 import yaml
 
 from . import resources
+from .cache import cached_json
 from .units import Units
 
 LEXICON_FILES = ("units", "levels", "names", "vocabulary")
@@ -32,10 +33,13 @@ class Lexicons:
 
 
 def load_lexicons() -> Lexicons:
-    """Read the packaged lexicons."""
-    data = {name: yaml.load(resources.read_text("rules", "lexicons", f"{name}.yaml"),
-                            Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            for name in LEXICON_FILES}
+    """Read the packaged lexicons (through the on-disk cache when they are unchanged)."""
+    folder = resources.data_root("rules") / "lexicons"
+    files = [folder / f"{name}.yaml" for name in LEXICON_FILES]
+    data = cached_json("lexicons", files, lambda: {
+        name: yaml.load(resources.read_text("rules", "lexicons", f"{name}.yaml"),
+                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for name in LEXICON_FILES})
     return Lexicons(units=Units.from_data(data["units"]),
                     levels=MappingProxyType(data["levels"]),
                     names=MappingProxyType(data["names"]),

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from lark import Lark, Token, Transformer, UnexpectedInput
 
 from . import resources
+from .cache import lark_cache_path
 from .units import Units
 from .values import Deadline, Kind, Note, Problem, Value
 
@@ -213,8 +214,10 @@ class ValueParser:
 
     def __init__(self, units: Units):
         self._units = units
-        self._lark = Lark(resources.read_text("grammar", "target.lark"), parser="lalr",
-                          lexer="contextual", maybe_placeholders=False)
+        grammar = resources.read_text("grammar", "target.lark")
+        # Lark's own cache of the analysed grammar halves the cost of building the parser.
+        self._lark = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False,
+                          cache=lark_cache_path(grammar))
         self._examples = {p: list(ex) for p, ex in PROBLEM_EXAMPLES.items()}
         self._cache: dict[str, Value] = {}
 
