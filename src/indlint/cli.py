@@ -39,10 +39,17 @@ def main() -> None:
     """indlint：绩效目标申报表 / 绩效自评表指标质量检查。"""
 
 
+#: Output formats of ``check`` (report.FORMATTERS; literal so that importing the CLI stays light).
+CHECK_FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="输出格式")
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text",
+              show_default=True, help="写到标准输出的格式（给了 -o 时须显式指定才输出）")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT[:PATH]",
+              help="输出格式及文件，可重复，如 -o sarif:out.sarif -o text；省略路径则输出到标准输出")
+@click.option("--statistics", is_flag=True, help="最后按规则统计问题数")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="达到该级别的问题时以 1 退出（默认 error）")
 @click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
@@ -51,16 +58,69 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
 @click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
-def check(paths, fmt, fail_on, profile, select, ignore, config_path, exit_zero) -> None:
+def check(paths, fmt, outputs, statistics, fail_on, profile, select, ignore, config_path,
+          exit_zero) -> None:
     """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）。"""
-    from .report import FORMATTERS, Summary
+    from .report import Context
 
+    targets = _outputs(outputs, fmt)
     config = _config(config_path)
     linter = _linter(config, profile, _split(select), _split(ignore))
     findings, summary = _check_paths(linter, config, paths)
-    click.echo(FORMATTERS[fmt](findings, summary), nl=False)
+    _refuse_inputs(targets, summary.paths)
+    context = Context(linter.rules, linter.severities, __version__)
+    _emit(targets, findings, summary, context, statistics)
     threshold = Severity(fail_on or config.fail_on)
     sys.exit(EXIT_OK if exit_zero else exit_code(findings, threshold))
+
+
+def _outputs(specs: tuple[str, ...], fmt: str) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) from -o FORMAT[:PATH]; --format alone when no -o."""
+    from click.core import ParameterSource
+
+    explicit = click.get_current_context().get_parameter_source("fmt") != ParameterSource.DEFAULT
+    targets: list[tuple[str, str | None]] = [(fmt, None)] if explicit or not specs else []
+    for spec in specs:
+        name, sep, path = spec.partition(":")
+        name = name.strip().lower()
+        if name not in CHECK_FORMATS:
+            raise click.UsageError(f"-o {spec}：未知的输出格式 {name}（可用：{'、'.join(CHECK_FORMATS)}）")
+        if sep and not path:
+            raise click.UsageError(f"-o {spec}：冒号后缺少文件路径")
+        targets.append((name, None if path in ("", "-") else path))
+    if sum(1 for _, p in targets if p is None) > 1:
+        raise click.UsageError("只能有一个输出写到标准输出；其余请用 -o 格式:文件")
+    files = [os.path.realpath(p) for _, p in targets if p is not None]
+    if len(set(files)) < len(files):
+        raise click.UsageError("两个 -o 输出指向同一个文件")
+    return targets
+
+
+def _refuse_inputs(targets, inputs) -> None:
+    """Refuse an output file that is one of the files checked (indlint never writes its inputs)."""
+    read = {os.path.realpath(p) for p in inputs}
+    for _, path in targets:
+        if path is not None and os.path.realpath(path) in read:
+            raise click.UsageError(f"输出文件 {path} 是被检查的输入文件，不会覆盖它")
+
+
+def _emit(targets, findings, summary, context, statistics: bool) -> None:
+    """Write every output (files atomically), then the per-rule statistics."""
+    from .report import FORMATTERS, HUMAN_FORMATS, format_statistics, write_atomic
+
+    for name, path in targets:
+        text = FORMATTERS[name](findings, summary, context)
+        if path is None:
+            click.echo(text, nl=False)
+            continue
+        try:
+            write_atomic(path, text)
+        except OSError as err:
+            click.echo(f"错误：无法写入 {path}：{err.strerror or err}", err=True)
+            sys.exit(EXIT_USAGE)
+    if statistics:
+        machine = any(p is None and n not in HUMAN_FORMATS for n, p in targets)
+        click.echo(format_statistics(findings, context), nl=False, err=machine)
 
 
 def _config(config_path: str | None):
@@ -99,17 +159,18 @@ def _check_paths(linter, config, paths):
     from .reader import read_path
     from .report import Summary
 
-    findings, files, forms, rows = [], 0, 0, 0
+    findings, files, forms, rows, checked = [], 0, 0, 0, []
     for path in iter_files(paths):
         doc = read_path(path)
         files += 1
+        checked.append(path)
         forms += len(doc.forms)
         rows += sum(len(f.rows) for f in doc.forms)
         ignored = config.ignored_for(path)
         findings += [f for f in linter.lint(doc)
                      if not ignored or f.category == "input.invalid"
                      or selected(linter.rule(f.rule), (), ignored)]
-    return findings, Summary(files, forms, rows)
+    return findings, Summary(files, forms, rows, tuple(dict.fromkeys(checked)))
 
 
 def exit_code(findings: list[Finding], fail_on: Severity) -> int:
@@ -253,6 +314,42 @@ def _format_scores(results, fmt: str) -> str:
             lines.append(f"  {item.code} {item.label}：{_num(item.got)}/{_num(item.maximum)}")
             lines += [f"      - {d}" for d in item.deductions]
     return "\n".join(lines) + "\n"
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="写入的 HTML 审核报告")
+@click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
+def report_cmd(paths, output, profile, config_path) -> None:
+    """生成供审核人员阅读的 HTML 审核报告（单个文件，可离线打开和打印）。"""
+    from pathlib import Path
+
+    from .html_report import render_report
+    from .reader import read_path
+
+    config = _config(config_path)
+    linter = _linter(config, profile, (), ())
+    entries = []
+    for path in iter_files(paths):
+        doc = read_path(path)
+        entries.append((path, doc, _report_findings(linter, config, path, doc)))
+    try:
+        Path(output).write_text(render_report(entries, linter.tools), encoding="utf-8")
+    except OSError as err:
+        raise click.ClickException(f"无法写入 {output}：{err}") from None
+    click.echo(f"审核报告已写入 {output}", err=True)
+
+
+def _report_findings(linter, config, path, doc):
+    """The findings of one document, less those the config's per-file-ignores drop."""
+    from .engine import selected
+
+    ignored = config.ignored_for(path)
+    return [f for f in linter.lint(doc) if not ignored or f.category == "input.invalid"
+            or selected(linter.rule(f.rule), (), ignored)]
 
 
 if __name__ == "__main__":  # pragma: no cover
