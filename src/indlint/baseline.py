@@ -2,37 +2,24 @@
 
 A finding is keyed by its rule, file, project and indicator name (plus a counter for
 identical keys), never by row or line numbers, so moving rows or editing other rows does not
-bring old findings back. The same fingerprints identify results in SARIF output.
+bring old findings back. The fingerprints are those of the SARIF output (sarif.fingerprints).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
-from collections import Counter
 from pathlib import Path, PurePath
 from typing import Sequence
 
 from .model import Finding
+from .sarif import fingerprints   # one fingerprint for baselines and SARIF results
 
 VERSION = 1
 
 
 class BaselineError(ValueError):
     """A baseline file that cannot be read."""
-
-
-def fingerprints(findings: Sequence[Finding]) -> list[str]:
-    """A stable fingerprint per finding, in the given order."""
-    seen: Counter = Counter()
-    out = []
-    for f in findings:
-        key = "\0".join([f.rule, f.category, PurePath(f.path).as_posix(), f.project or "",
-                         f.indicator or ""])
-        seen[key] += 1
-        out.append(hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32])
-    return out
 
 
 def write_baseline(path: str, findings: Sequence[Finding]) -> int:

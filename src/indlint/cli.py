@@ -58,16 +58,22 @@ CHECK_FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
 @click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="基线文件：不存在时写入当前全部问题，存在时只报告基线之外的新问题")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="并行进程数")
 def check(paths, fmt, outputs, statistics, fail_on, profile, select, ignore, config_path,
-          exit_zero) -> None:
+          exit_zero, baseline, jobs) -> None:
     """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）。"""
     from .report import Context
 
     targets = _outputs(outputs, fmt)
     config = _config(config_path)
     linter = _linter(config, profile, _split(select), _split(ignore))
-    findings, summary = _check_paths(linter, config, paths)
+    findings, summary = _check_paths(linter, config, paths, jobs)
     _refuse_inputs(targets, summary.paths)
+    if baseline:
+        findings = _apply_baseline(baseline, findings)
     context = Context(linter.rules, linter.severities, __version__)
     _emit(targets, findings, summary, context, statistics)
     threshold = Severity(fail_on or config.fail_on)
@@ -154,23 +160,30 @@ def _linter(config, profile, select, ignore):
     return linter
 
 
-def _check_paths(linter, config, paths):
-    from .engine import selected
-    from .reader import read_path
+def _check_paths(linter, config, paths, jobs: int = 1):
     from .report import Summary
+    from .run import check_paths
 
-    findings, files, forms, rows, checked = [], 0, 0, 0, []
-    for path in iter_files(paths):
-        doc = read_path(path)
-        files += 1
-        checked.append(path)
-        forms += len(doc.forms)
-        rows += sum(len(f.rows) for f in doc.forms)
-        ignored = config.ignored_for(path)
-        findings += [f for f in linter.lint(doc)
-                     if not ignored or f.category == "input.invalid"
-                     or selected(linter.rule(f.rule), (), ignored)]
-    return findings, Summary(files, forms, rows, tuple(dict.fromkeys(checked)))
+    result = check_paths(linter, config, iter_files(paths), jobs)
+    for note in result.notes:
+        click.echo(note, err=True)
+    files = result.files
+    return result.findings, Summary(len(files), sum(r.forms for r in files),
+                                    sum(r.rows for r in files), tuple(r.path for r in files))
+
+
+def _apply_baseline(path: str, findings: list[Finding]) -> list[Finding]:
+    """First use writes the baseline and reports nothing old; later runs report new findings."""
+    from .baseline import BaselineError, new_findings, read_baseline, write_baseline
+
+    try:
+        if not os.path.exists(path):
+            count = write_baseline(path, findings)
+            click.echo(f"已写入基线 {path}：{count} 个问题。以后只报告基线之外的新问题。", err=True)
+            return []
+        return new_findings(findings, read_baseline(path))
+    except (BaselineError, OSError) as err:
+        raise click.UsageError(str(err)) from None
 
 
 def exit_code(findings: list[Finding], fail_on: Severity) -> int:
@@ -227,6 +240,34 @@ def _import_spreadsheet(source: str):
                    "indicators": [{k: v for k, v in r.fields.items() if v is not None}
                                   for r in f.rows]} for f in doc.forms)
     return ImportResult(forms, (), Path(source).name)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--diff", "show_diff", is_flag=True, help="只显示改动（统一差异格式），不写文件")
+def fix(paths, show_diff) -> None:
+    """只改写书写格式（>= → ≥、236.00(人) → 236人、百分比 → %），其余内容逐字保留。"""
+    from .fix import fix_file, write_fix
+    from .lexicons import load_lexicons
+    from .parse import ValueParser
+
+    parser = ValueParser(load_lexicons().units)
+    changed = failed = 0
+    for path in iter_files(paths):
+        result = fix_file(path, parser)
+        if result.error:
+            failed += 1
+            click.echo(f"{path}: 未改写：{result.error}", err=True)
+        elif result.new is not None:
+            changed += 1
+            if show_diff:
+                click.echo(result.diff(), nl=False)
+            else:
+                write_fix(result)
+                click.echo(f"{path}: 改写了 {result.changes} 处写法", err=True)
+    verb = "可改写" if show_diff else "改写了"
+    click.echo(f"{verb} {changed} 个文件；{failed} 个文件无法处理。", err=True)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @main.command("parse-value")
@@ -329,27 +370,21 @@ def report_cmd(paths, output, profile, config_path) -> None:
 
     from .html_report import render_report
     from .reader import read_path
+    from .run import check_paths
 
     config = _config(config_path)
     linter = _linter(config, profile, (), ())
-    entries = []
-    for path in iter_files(paths):
-        doc = read_path(path)
-        entries.append((path, doc, _report_findings(linter, config, path, doc)))
+    result = check_paths(linter, config, iter_files(paths))
+    for note in result.notes:
+        click.echo(note, err=True)
+    # The findings are check's (per-file ignores and suppressions applied); the report also
+    # draws each form, so each file is read once more for its Document.
+    entries = [(r.path, read_path(r.path), r.findings) for r in result.files]
     try:
         Path(output).write_text(render_report(entries, linter.tools), encoding="utf-8")
     except OSError as err:
         raise click.ClickException(f"无法写入 {output}：{err}") from None
     click.echo(f"审核报告已写入 {output}", err=True)
-
-
-def _report_findings(linter, config, path, doc):
-    """The findings of one document, less those the config's per-file-ignores drop."""
-    from .engine import selected
-
-    ignored = config.ignored_for(path)
-    return [f for f in linter.lint(doc) if not ignored or f.category == "input.invalid"
-            or selected(linter.rule(f.rule), (), ignored)]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -90,7 +90,7 @@ class Document:
     forms: tuple[Form, ...] = ()
     error: str | None = None
     encoding: str = "utf-8"
-    comments: Mapping[int, str] = field(default_factory=lambda: _EMPTY)  # line → comment
+    comments: tuple[tuple[int, str], ...] = ()    # (line, text) of ``indlint:`` directives
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,6 @@ class Finding:
     message: str
     suggestion: str = ""
     cell: str | None = None
-    extra: Mapping[str, object] = field(default_factory=lambda: _EMPTY, compare=False)
 
     def sort_key(self) -> tuple:
         """Order by path, form, row, line, column, rule (deterministic output)."""

@@ -158,7 +158,15 @@ def read_path(path: str) -> Document:
         forms = tuple(_forms(root))
     except ReadError as err:
         return Document(path, error=str(err))
-    return Document(path, forms, encoding=encoding)
+    return Document(path, forms, encoding=encoding, comments=directive_comments(text))
+
+
+def directive_comments(text: str) -> tuple[tuple[int, str], ...]:
+    """(line, text) of the lines that carry an ``indlint:`` directive (suppressions)."""
+    if "indlint:" not in text:
+        return ()
+    return tuple((n, line) for n, line in enumerate(text.splitlines(), start=1)
+                 if "indlint:" in line)
 
 
 def read_string(text: str, path: str = "<string>") -> Document:

@@ -50,8 +50,14 @@ class Outcome:
 
 def comment_suppressions(path: str, text: str) -> list[Suppression]:
     """Read ``# indlint: disable=…`` comments from a YAML file's text."""
+    return directive_suppressions(path, [(n, line) for n, line in
+                                         enumerate(text.splitlines(), start=1)])
+
+
+def directive_suppressions(path: str, lines) -> list[Suppression]:
+    """Suppressions from (line number, line text) pairs (Document.comments)."""
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in lines:
         if "indlint" not in line:
             continue
         match = _COMMENT.search(line)

@@ -1,0 +1,100 @@
+"""The check pipeline over many files: read → lint → per-file ignores and suppressions, in one or more processes."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .config import Config
+from .engine import Linter, selected
+from .model import Finding
+from .reader import read_path
+from .suppress import Suppression, apply, directive_suppressions, sidecar_suppressions, unused
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What checking one file gave."""
+
+    path: str
+    forms: int
+    rows: int
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...]
+    used: frozenset[str]
+    comments: tuple[Suppression, ...]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What checking all files gave: findings in input order, and notes for standard error."""
+
+    files: tuple[FileResult, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, file by file."""
+        return [f for r in self.files for f in r.findings]
+
+
+def check_file(linter: Linter, config: Config, path: str,
+               sidecar: Sequence[Suppression] = ()) -> FileResult:
+    """Read and lint one file, then apply per-file ignores and suppressions."""
+    doc = read_path(path)
+    ignored = config.ignored_for(path)
+    findings = [f for f in linter.lint(doc)
+                if not ignored or f.category == "input.invalid"
+                or selected(linter.rule(f.rule), (), ignored)]
+    comments = tuple(directive_suppressions(path, doc.comments))
+    used: set[str] = set()
+    outcome = apply(doc, findings, [*comments, *sidecar], used)
+    return FileResult(path, len(doc.forms), sum(len(f.rows) for f in doc.forms),
+                      outcome.findings, outcome.notes, frozenset(used), comments)
+
+
+def check_paths(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1) -> RunResult:
+    """Check every file, in ``jobs`` processes when more than one (results keep input order)."""
+    paths = list(dict.fromkeys(paths))
+    sidecars = {folder: tuple(sidecar_suppressions(Path(folder)))
+                for folder in {os.path.dirname(p) or "." for p in paths}}
+    tasks = [(p, sidecars[os.path.dirname(p) or "."]) for p in paths]
+    if jobs > 1 and len(tasks) > 1:
+        results = _parallel(linter, config, tasks, jobs)
+    else:
+        results = [check_file(linter, config, p, s) for p, s in tasks]
+    used = frozenset().union(*(r.used for r in results)) if results else frozenset()
+    every = [s for r in results for s in r.comments] + [s for group in sidecars.values()
+                                                          for s in group]
+    notes = [n for r in results for n in r.notes] + unused(dict.fromkeys(every), set(used))
+    return RunResult(tuple(results), tuple(dict.fromkeys(notes)))
+
+
+# ---- several processes ------------------------------------------------------------------
+# The linter (compiled selectors, lexicons, parsers) is built once in the parent and reaches
+# the workers by fork, as the initializer's argument; each worker keeps it for its tasks.
+_WORKER: tuple[Linter, Config] | None = None
+
+
+def _init_worker(linter: Linter, config: Config) -> None:
+    global _WORKER
+    _WORKER = (linter, config)
+
+
+def _work(task: tuple[str, tuple[Suppression, ...]]) -> FileResult:
+    linter, config = _WORKER
+    return check_file(linter, config, task[0], task[1])
+
+
+def _parallel(linter, config, tasks, jobs: int) -> list[FileResult]:
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:              # no fork on this platform: one process is always correct
+        return [check_file(linter, config, p, s) for p, s in tasks]
+    chunk = max(1, len(tasks) // (jobs * 8))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(linter, config)) as pool:
+        return list(pool.map(_work, tasks, chunksize=chunk))

@@ -1,0 +1,65 @@
+"""Suppressions, baselines, parallel jobs and fix, end to end through the command line."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from indlint.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = """project: 测试项目
+year: 2026
+indicators:
+  - {l1: 产出指标, l2: 时效指标, name: 工资发放及时性, target: 及时}  # indlint: disable=VL05 区里统一口径
+  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 居民满意度, target: 满意}
+  - {l1: 产出指标, l2: 数量指标, name: 聘用社工人数, target: '>=236.00(人)'}  # indlint: disable=UN02 多余
+"""
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+def rules(result) -> set:
+    return {(f["row"], f["rule"]) for f in json.loads(result.stdout)["findings"]}
+
+
+def test_suppressions_end_to_end(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(FORM, encoding="utf-8")
+    result = invoke("check", "--format", "json", str(path))
+    found = rules(result)
+    assert (1, "VL05") not in found and (2, "VL03") in found
+    assert "未使用的忽略" in result.stderr and "UN02" in result.stderr
+
+
+def test_baseline_first_writes_then_reports_only_new(tmp_path):
+    path, base = tmp_path / "a.yaml", tmp_path / "baseline.json"
+    path.write_text(FORM, encoding="utf-8")
+    first = invoke("check", "--baseline", str(base), str(path))
+    assert first.exit_code == 0 and base.exists() and "已写入基线" in first.stderr
+    path.write_text(FORM + "  - {l1: 产出指标, l2: 数量指标, name: 培训人数, target: 较多}\n",
+                    encoding="utf-8")
+    second = invoke("check", "--format", "json", "--baseline", str(base), str(path))
+    assert {r for _, r in rules(second)} == {"VL04"} and second.exit_code == 1
+
+
+def test_jobs_give_the_same_output(tmp_path):
+    corpus = str(ROOT / "corpus")
+    one = invoke("check", "--format", "json", corpus)
+    two = invoke("check", "--format", "json", "--jobs", "2", corpus)
+    assert one.stdout == two.stdout and json.loads(one.stdout)["summary"]["forms"] == 14
+
+
+def test_fix_and_diff(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(FORM, encoding="utf-8")
+    shown = invoke("fix", "--diff", str(path))
+    assert "+  - {l1: 产出指标, l2: 数量指标, name: 聘用社工人数, target: '≥236人'}" in shown.stdout
+    assert path.read_text(encoding="utf-8") == FORM                     # --diff writes nothing
+    assert invoke("fix", str(path)).exit_code == 0
+    assert path.read_text(encoding="utf-8") == FORM.replace("'>=236.00(人)'", "'≥236人'")
