@@ -272,7 +272,11 @@ class ValueParser:
         if not _HAS_DIGIT.search(text):
             # A phrase that began like a value (达到预期, 本年度工作顺利) is still words.
             return Value(raw, Kind.WORD, text=text, notes=notes)
-        problem = err.match_examples(self._lark.parse, self._examples, use_accepts=True)
+        try:
+            # use_accepts=False: lark 1.3 formats a debug message wrongly on the other path.
+            problem = err.match_examples(self._lark.parse, self._examples, use_accepts=False)
+        except Exception:           # noqa: BLE001 - classification must never stop a run
+            problem = None
         return Value(raw, Kind.UNPARSED, text=text, notes=notes, problem=problem or Problem.OTHER)
 
     def _finish(self, raw, text, kind, parts, notes) -> Value:
