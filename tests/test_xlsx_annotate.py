@@ -40,3 +40,15 @@ def test_annotated_copy_keeps_every_original_cell(tmp_path):
     flagged = next(f for f in findings if f.rule == "VL05" and f.cell)
     comment = annotated[flagged.cell.split("!")[0]][flagged.cell.split("!")[1]].comment
     assert comment is not None and "VL05" in comment.text
+
+
+def test_report_xlsx_out_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from indlint.cli import main
+
+    out = tmp_path / "checked.xlsx"
+    result = CliRunner().invoke(main, ["report", str(SOURCE), "--xlsx-out", str(out)])
+    assert result.exit_code == 0 and out.exists() and "审核意见" in result.output
+    refused = CliRunner().invoke(main, ["report", str(SOURCE), "--xlsx-out", str(SOURCE)])
+    assert refused.exit_code == 2 and "不能覆盖" in refused.output

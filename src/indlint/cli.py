@@ -359,24 +359,31 @@ def _format_scores(results, fmt: str) -> str:
 
 @main.command("report")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="写入的 HTML 审核报告")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 HTML 审核报告")
+@click.option("--xlsx-out", type=click.Path(dir_okay=False),
+              help="把审核意见写回表格：另存为带“审核意见”列和单元格批注的 .xlsx（原文件不改动）")
 @click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
-def report_cmd(paths, output, profile, config_path) -> None:
-    """生成供审核人员阅读的 HTML 审核报告（单个文件，可离线打开和打印）。"""
+def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
+    """生成供审核人员阅读的 HTML 审核报告（单个文件，可离线打开和打印），或标注原表格。"""
     from pathlib import Path
 
     from .html_report import render_report
     from .reader import read_path
     from .run import check_paths
 
+    if not (output or xlsx_out):
+        raise click.UsageError("请用 -o 指定 HTML 报告，或用 --xlsx-out 指定标注后的表格")
     config = _config(config_path)
     linter = _linter(config, profile, (), ())
     result = check_paths(linter, config, iter_files(paths))
     for note in result.notes:
         click.echo(note, err=True)
+    if xlsx_out:
+        _annotate_xlsx(result, xlsx_out)
+    if not output:
+        return
     # The findings are check's (per-file ignores and suppressions applied); the report also
     # draws each form, so each file is read once more for its Document.
     entries = [(r.path, read_path(r.path), r.findings) for r in result.files]
@@ -385,6 +392,25 @@ def report_cmd(paths, output, profile, config_path) -> None:
     except OSError as err:
         raise click.ClickException(f"无法写入 {output}：{err}") from None
     click.echo(f"审核报告已写入 {output}", err=True)
+
+
+def _annotate_xlsx(result, target: str) -> None:
+    """Write the reviewer's own workbook back with the findings (report --xlsx-out)."""
+    from .xlsx_annotate import annotate
+
+    sources = [r for r in result.files if r.path.lower().endswith(".xlsx")]
+    if len(sources) != 1 or len(result.files) != 1:
+        raise click.UsageError("--xlsx-out 只能用于单个 .xlsx 文件")
+    source = sources[0]
+    if os.path.realpath(source.path) == os.path.realpath(target):
+        raise click.UsageError("--xlsx-out 不能覆盖原表格，请另起文件名")
+    if any(f.category == "input.invalid" for f in source.findings):
+        raise click.ClickException(f"{source.path} 无法读取：{source.findings[0].message}")
+    try:
+        placed = annotate(source.path, target, source.findings)
+    except OSError as err:
+        raise click.ClickException(f"无法写入 {target}：{err}") from None
+    click.echo(f"已把 {placed} 条审核意见写入 {target}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
