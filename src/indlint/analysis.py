@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -28,6 +28,14 @@ class Analysers:
     values: ValueParser
     names: NameAnalyser
     levels: LevelJudge
+    traits_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def traits(self, value: Value) -> frozenset[str]:
+        """value_traits, once per distinct value."""
+        found = self.traits_cache.get(value)
+        if found is None:
+            found = self.traits_cache[value] = value_traits(value, self.lexicons.vocabulary)
+        return found
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,12 @@ class RowFacts:
     @cached_property
     def target_traits(self) -> frozenset[str]:
         """The value predicates that hold for the target (selectors' ``target-is``)."""
-        return value_traits(self.target, self.tools.lexicons.vocabulary)
+        return self.tools.traits(self.target)
 
     @cached_property
     def actual_traits(self) -> frozenset[str]:
         """The value predicates that hold for the actual value."""
-        return value_traits(self.actual, self.tools.lexicons.vocabulary)
+        return self.tools.traits(self.actual)
 
     @property
     def l2(self) -> str:

@@ -45,9 +45,16 @@ class LevelJudge:
         self._prefixes = tuple(data["l1_tolerated_prefixes"])
         self._endings = tuple(data["l2_tolerated_endings"])
         self._tolerated_l2 = frozenset(data["l2_tolerated"])
+        self._cache: dict[tuple, Levels] = {}
 
     def judge(self, l1: str | None, l2: str | None) -> Levels:
-        """Return the Levels of one row."""
+        """Return the Levels of one row (cached: a table repeats a handful of level pairs)."""
+        found = self._cache.get((l1, l2))
+        if found is None:
+            found = self._cache[(l1, l2)] = self._judge(l1, l2)
+        return found
+
+    def _judge(self, l1: str | None, l2: str | None) -> Levels:
         c1, c2 = clean_level(l1), self._canonical_l2(clean_level(l2))
         s1 = self._l1_status(c1)
         return Levels(c1, c2, s1, self._l2_status(c1, s1, c2))

@@ -220,6 +220,7 @@ class ValueParser:
                           cache=lark_cache_path(grammar))
         self._examples = {p: list(ex) for p, ex in PROBLEM_EXAMPLES.items()}
         self._cache: dict[str, Value] = {}
+        self._combined: dict[tuple, Value] = {}
 
     def parse(self, raw: str | None) -> Value:
         """Parse one target or actual string; never raises."""
@@ -236,6 +237,13 @@ class ValueParser:
         supplies the unit when the value has none, and is recorded as a conflict
         when the value carries another unit (28.8万元 with 度量单位 %).
         """
+        key = (nature, target, unit)
+        found = self._combined.get(key)
+        if found is None:
+            found = self._combined[key] = self._combine(nature, target, unit)
+        return found
+
+    def _combine(self, nature: str | None, target: str | None, unit: str | None) -> Value:
         value = self.parse(target)
         nature = normalise(nature or "")[0]
         unit = normalise(unit or "")[0]

@@ -39,19 +39,19 @@ class ReadError(Exception):
 # ---- a small node tree built from PyYAML's event stream --------------------------
 # Events are several times faster than PyYAML's composer, and give the marks we need.
 
-@dataclass
+@dataclass(slots=True)
 class _Scalar:
     value: str | None
     pos: Pos
 
 
-@dataclass
+@dataclass(slots=True)
 class _Map:
     pos: Pos
     items: list = field(default_factory=list)      # [(key _Scalar, node)]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seq:
     pos: Pos
     items: list = field(default_factory=list)
@@ -66,58 +66,53 @@ def compose(text: str):
     """Build the node tree of the first YAML document in text; raise ReadError."""
     stack: list = []
     anchors: dict = {}
-    root = None
     try:
         for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
             if count > MAX_EVENTS:
                 raise ReadError(f"文件过大：超过 {MAX_EVENTS} 个 YAML 节点")
-            node = _node_of(event, anchors)
-            if node is _END:
+            kind = _EVENTS.get(type(event))
+            if kind is None:
+                continue
+            if kind == "end":
                 done = stack.pop()
                 if not stack:
-                    root = done
-                    break
+                    return done
                 continue
-            if node is None:
-                continue
+            node = _node_of(kind, event, anchors)
             if stack:
                 _attach(stack[-1], node)
-            elif not isinstance(node, (_Map, _Seq)):
+            elif kind in ("scalar", "alias"):
                 return node
-            if isinstance(node, (_Map, _Seq)) and not _is_alias_target(event):
+            if kind in ("map", "seq"):
                 if len(stack) >= MAX_DEPTH:
                     raise ReadError(f"YAML 嵌套超过 {MAX_DEPTH} 层")
                 stack.append(node)
     except yaml.YAMLError as err:
         raise ReadError(_yaml_message(err)) from None
-    return root
+    return None
 
 
-_END = object()
+_EVENTS = {yaml.ScalarEvent: "scalar", yaml.MappingStartEvent: "map",
+           yaml.SequenceStartEvent: "seq", yaml.AliasEvent: "alias",
+           yaml.MappingEndEvent: "end", yaml.SequenceEndEvent: "end"}
 
 
-def _is_alias_target(event) -> bool:
-    return isinstance(event, yaml.AliasEvent)
-
-
-def _node_of(event, anchors):
-    if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-        return _END
-    if isinstance(event, yaml.AliasEvent):
+def _node_of(kind: str, event, anchors):
+    if kind == "alias":
         # An alias shares its anchor's node: nothing is copied, so an alias bomb costs nothing.
         if event.anchor not in anchors:
             raise ReadError(f"第 {event.start_mark.line + 1} 行：引用了未定义的锚点 *{event.anchor}")
         return anchors[event.anchor]
-    if isinstance(event, yaml.ScalarEvent):
-        plain = event.style is None and event.implicit[0]
-        node = _Scalar(None if plain and event.value in _NULLS else event.value, _pos(event))
-    elif isinstance(event, yaml.MappingStartEvent):
+    if kind == "scalar":
+        value = event.value
+        if event.style is None and event.implicit[0] and value in _NULLS:
+            value = None
+        node = _Scalar(value, _pos(event))
+    elif kind == "map":
         node = _Map(_pos(event))
-    elif isinstance(event, yaml.SequenceStartEvent):
-        node = _Seq(_pos(event))
     else:
-        return None
-    if getattr(event, "anchor", None):
+        node = _Seq(_pos(event))
+    if event.anchor:
         anchors[event.anchor] = node
     return node
 
