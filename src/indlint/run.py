@@ -1,9 +1,7 @@
 """The check pipeline over many files: read → lint → per-file ignores and suppressions, in one or more processes."""
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -90,6 +88,9 @@ def _work(task: tuple[str, tuple[Suppression, ...]]) -> FileResult:
 
 
 def _parallel(linter, config, tasks, jobs: int) -> list[FileResult]:
+    import multiprocessing      # only for --jobs: a one-file pre-commit run never pays for it
+    from concurrent.futures import ProcessPoolExecutor
+
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:              # no fork on this platform: one process is always correct
