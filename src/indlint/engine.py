@@ -42,7 +42,8 @@ class Linter:
         facts = FormFacts(form, tuple(RowFacts(r, form, self.tools) for r in form.rows))
         hits: list[tuple[Rule, Hit]] = []
         for rule in self.rules:
-            hits += [(rule, h) for h in _run(rule, facts)]
+            if rule.when.admits_form(form.kind):     # self-evaluation rules skip declarations
+                hits += [(rule, h) for h in _run(rule, facts)]
         return [self._finding(path, form, rule, hit) for rule, hit in _exclusive(hits)]
 
     def _finding(self, path: str, form: Form, rule: Rule, hit: Hit) -> Finding:

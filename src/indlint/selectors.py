@@ -36,6 +36,13 @@ class Selector:
     spec: dict
     tests: tuple[Predicate, ...]
 
+    def admits_form(self, kind: str) -> bool:
+        """Whether rows of a form of this kind can match (a top-level ``form-kind:`` gate)."""
+        wanted = self.spec.get("form-kind")
+        if wanted is None:
+            return True
+        return kind in (wanted if isinstance(wanted, list) else [wanted])
+
     def __call__(self, facts: RowFacts) -> bool:
         for test in self.tests:         # a plain loop: this runs rules × rows times
             if not test(facts):
