@@ -1,7 +1,9 @@
 """Read declaration YAML files (formats.md §1) into Documents, with the position of every field."""
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -66,18 +68,29 @@ def compose(text: str):
     """Build the node tree of the first YAML document in text; raise ReadError."""
     stack: list = []
     anchors: dict = {}
+    # Aliases share their anchor's node, but the forms and rows they stand for are each read
+    # and checked: 1,000 aliases of a form of 1,000 aliased rows make a million rows from 8 KB.
+    # So an alias counts as the events of its anchor's node, and the total stays bounded.
+    sizes: dict = {}            # anchor → events its (closed) node stands for, aliases expanded
+    open_anchored: list = []    # (depth, anchor, events before it) of open anchored collections
+    extra = 0                   # events the aliases so far stand for, beyond their own one
     try:
         for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
-            if count > MAX_EVENTS:
-                raise ReadError(f"文件过大：超过 {MAX_EVENTS} 个 YAML 节点")
+            if count + extra > MAX_EVENTS:
+                raise ReadError(f"文件过大：超过 {MAX_EVENTS} 个 YAML 节点（别名 *锚点 按展开后计）")
             kind = _EVENTS.get(type(event))
             if kind is None:
                 continue
             if kind == "end":
+                if open_anchored and open_anchored[-1][0] == len(stack):
+                    _, anchor, begun = open_anchored.pop()
+                    sizes[anchor] = count + extra - begun + 1
                 done = stack.pop()
                 if not stack:
                     return done
                 continue
+            if kind == "alias":
+                extra += sizes.get(event.anchor, 1) - 1      # an open (recursive) anchor: 1
             node = _node_of(kind, event, anchors)
             if stack:
                 _attach(stack[-1], node)
@@ -87,8 +100,16 @@ def compose(text: str):
                 if len(stack) >= MAX_DEPTH:
                     raise ReadError(f"YAML 嵌套超过 {MAX_DEPTH} 层")
                 stack.append(node)
+                if event.anchor:
+                    sizes.pop(event.anchor, None)
+                    open_anchored.append((len(stack), event.anchor, count + extra))
     except yaml.YAMLError as err:
-        raise ReadError(_yaml_message(err)) from None
+        raise ReadError(_yaml_message(err, text)) from None
+    except UnicodeEncodeError as err:
+        # libyaml encodes the text to UTF-8 first: a lone surrogate (U+D800…U+DFFF) cannot be.
+        where = _where(text, err.start) if err.object is text else ""
+        raise ReadError(f"{where}含有无效的 Unicode 字符 U+{ord(err.object[err.start]):04X}"
+                        f"（孤立的代理项）") from None
     return None
 
 
@@ -99,7 +120,7 @@ _EVENTS = {yaml.ScalarEvent: "scalar", yaml.MappingStartEvent: "map",
 
 def _node_of(kind: str, event, anchors):
     if kind == "alias":
-        # An alias shares its anchor's node: nothing is copied, so an alias bomb costs nothing.
+        # An alias shares its anchor's node: nothing is copied (compose bounds what it stands for).
         if event.anchor not in anchors:
             raise ReadError(f"第 {event.start_mark.line + 1} 行：引用了未定义的锚点 *{event.anchor}")
         return anchors[event.anchor]
@@ -127,11 +148,33 @@ def _attach(parent, node) -> None:
         parent.items.append((key, None))
 
 
-def _yaml_message(err: yaml.YAMLError) -> str:
+def _yaml_message(err: yaml.YAMLError, text: str) -> str:
+    if isinstance(err, yaml.reader.ReaderError):
+        # A character YAML does not allow (control characters, U+FFFE …): say which, and where.
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        offset = err.position
+        if _Loader is not yaml.SafeLoader:      # libyaml counts bytes of the UTF-8 text
+            offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        what = "控制字符" if code < 0x20 or 0x7F <= code <= 0x9F else "字符"
+        return (f"{_where(text, offset)}含有 YAML 不允许的{what} U+{code:04X}"
+                f"（常见于从 Word、PDF 或网页复制的文字），请删除该字符")
     mark = getattr(err, "problem_mark", None)
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列：" if mark else ""
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    if problem == "exceeded maximum nesting depth":       # libyaml's own bound (1,000)
+        return f"{where}YAML 嵌套超过 {MAX_DEPTH} 层"
     return f"不是有效的 YAML：{where}{problem}"
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _where(text: str, offset: int) -> str:
+    """Return 第 L 行第 C 列： for a character offset (counting YAML's line breaks)."""
+    line, start = 1, 0
+    for brk in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, brk.end()
+    return f"第 {line} 行第 {offset - start + 1} 列："
 
 
 # ---- files → documents ---------------------------------------------------------------
@@ -174,35 +217,65 @@ def read_string(text: str, path: str = "<string>") -> Document:
 
 def read_text(path: str) -> tuple[str, str]:
     """Return the decoded text of a file and its encoding; raise ReadError."""
+    return decode(read_regular(path))
+
+
+def read_regular(path: str) -> bytes:
+    """Return the bytes of a regular file of at most MAX_FILE_BYTES; raise ReadError.
+
+    A pipe, device or folder is refused without being read: it is opened (if at all) without
+    blocking, and checked again on the open file, so a FIFO put in place of a file between the
+    check and the open cannot hang the run.
+    """
     try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise ReadError("文件不存在（或是指向不存在文件的链接）") from None
+        _check_regular(os.stat(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
-        raise ReadError(f"无法访问文件：{err.strerror}") from None
+        raise ReadError(os_message(err)) from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            _check_regular(os.fstat(handle.fileno()))
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise ReadError(os_message(err, "无法读取文件")) from None
+
+
+def _check_regular(info: os.stat_result) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise ReadError("不是普通文件（目录、管道或设备），已跳过")
     if info.st_size > MAX_FILE_BYTES:
         raise ReadError(f"文件过大（{info.st_size} 字节），上限为 {MAX_FILE_BYTES} 字节")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise ReadError(f"无法读取文件：{err.strerror}") from None
-    return decode(data)
+
+
+def os_message(err: OSError, action: str = "无法访问文件") -> str:
+    """A Chinese message for an OSError on a file."""
+    if err.errno == errno.ENOENT:
+        return "文件不存在（或是指向不存在文件的链接）"
+    if err.errno == errno.ELOOP:
+        return "符号链接形成循环（链接指向自身或彼此互指），已跳过"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"{action}：没有读取权限"
+    if err.errno == errno.EISDIR:
+        return "不是普通文件（目录、管道或设备），已跳过"
+    return f"{action}：{err.strerror or type(err).__name__}"
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; raise ReadError."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as err:
+            line = data[3:err.start + 3].count(b"\n") + 1
+            raise ReadError(f"文件以 UTF-8 标记（BOM）开头，但第 {line} 行含有无效的 UTF-8 字节") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise ReadError("UTF-16 文件解码失败") from None
     if b"\x00" in data:
-        raise ReadError("是二进制文件（含 NUL 字节），不是 YAML 申报表")
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise ReadError(f"第 {line} 行含 NUL 字节：是二进制文件（或文件已损坏），不是 YAML 申报表")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

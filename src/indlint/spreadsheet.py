@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 
 from .model import Document, Form, Pos, Row
-from .reader import FORM_ALIASES, MAX_FILE_BYTES, ROW_ALIASES, ReadError, decode
+from .reader import (FORM_ALIASES, MAX_FILE_BYTES, ROW_ALIASES, ReadError, decode, os_message,
+                     read_regular)
 
 #: The uncompressed members of an .xlsx may not add up to more than this (zip bombs).
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -25,6 +26,9 @@ MAX_RATIO = 200
 MIN_RATIO_CHECK = 1024 * 1024
 #: An .xlsx holds a few dozen parts; thousands of them is not a workbook.
 MAX_MEMBERS = 10_000
+#: Cells a workbook (or CSV) may hold, every cell of a merged range counted (openpyxl makes an
+#: object for each): a 1 KB workbook can merge A1:XFD1048576. A 申报表 has a few thousand.
+MAX_CELLS = 500_000
 #: The header row is looked for in the first rows of a sheet only.
 HEADER_SEARCH_ROWS = 200
 
@@ -113,8 +117,7 @@ def read_csv(path: str) -> Document:
     """Read a CSV table (UTF-8 with or without BOM, or GB18030) as one form."""
     try:
         _check_file(path)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path)
         if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ReadError("是二进制文件（含 NUL 字节），不是 CSV 表格")
         text, encoding = decode(data)
@@ -150,10 +153,8 @@ def _check_file(path: str) -> int:
     """Return the size of a regular file; raise ReadError (the messages of the YAML reader)."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise ReadError("文件不存在（或是指向不存在文件的链接）") from None
     except OSError as err:
-        raise ReadError(f"无法访问文件：{err.strerror}") from None
+        raise ReadError(os_message(err)) from None
     if not stat.S_ISREG(info.st_mode):
         raise ReadError("不是普通文件（目录、管道或设备），已跳过")
     if info.st_size > MAX_FILE_BYTES:
@@ -169,11 +170,7 @@ def _check_container(path: str) -> bytes:
     inflates) and zips that are not workbooks. openpyxl then opens these very
     bytes, so the file cannot change between the check and the read.
     """
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise ReadError(f"无法读取文件：{err.strerror}") from None
+    head = read_regular(path)
     if not head:
         raise ReadError("文件为空")
     if head.startswith(_OLE2_MAGIC[:4]):
@@ -199,7 +196,68 @@ def _check_container(path: str) -> bytes:
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise ReadError("是 zip 压缩包，但不是 Excel 工作簿（缺少 [Content_Types].xml 或 xl/ 目录）")
+    _check_cells(head, members)
     return head
+
+
+_TOO_MANY_CELLS = "单元格过多（含合并区域超过 {} 个），不像是申报表，已拒绝读取"
+_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,9})(?::\$?([A-Za-z]{1,3})\$?(\d{1,9}))?$")
+
+
+def _check_cells(data: bytes, members) -> None:
+    """Refuse a workbook of more than MAX_CELLS cells, every cell of a merged range counted.
+
+    Each XML part under xl/ is streamed through expat (bounded by the sizes checked
+    above), before openpyxl makes an object for every cell. A part that does not
+    inflate or parse is left for openpyxl to report.
+    """
+    from xml.parsers import expat
+
+    count = 0
+
+    def start(name: str, attrs: dict) -> None:
+        nonlocal count
+        local = name.rpartition(" ")[2]
+        if local == "c":
+            count += 1
+        elif local == "mergeCell":
+            count += _range_area(attrs.get("ref", ""))
+        if count > MAX_CELLS:
+            raise ReadError(_TOO_MANY_CELLS.format(MAX_CELLS))
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            if not (member.filename.startswith("xl/") and member.filename.endswith(".xml")):
+                continue
+            parser = expat.ParserCreate(namespace_separator=" ")
+            parser.StartElementHandler = start
+            try:
+                with archive.open(member) as part:
+                    while chunk := part.read(1 << 20):
+                        parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+            except ReadError:
+                raise
+            except Exception:  # noqa: BLE001 — damaged parts are openpyxl's to report
+                continue
+
+
+def _range_area(ref: str) -> int:
+    """The number of cells of a range such as B2:D9 (0 when it cannot be read)."""
+    found = _RANGE.match(ref.strip())
+    if not found:
+        return 0
+    col1, row1, col2, row2 = found.groups()
+    col2, row2 = col2 or col1, row2 or row1
+    width = abs(_col_index(col2) - _col_index(col1)) + 1
+    return width * (abs(int(row2) - int(row1)) + 1)
+
+
+def _col_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index
 
 
 def _load_workbook(data: bytes) -> list[_Grid]:
@@ -253,7 +311,12 @@ def _csv_grid(text: str, delimiter: str, stem: str) -> _Grid:
                 if value:
                     cells[(row, col)] = value
                     max_row = row
+            if len(cells) > MAX_CELLS:
+                raise ReadError(f"CSV 单元格过多（超过 {MAX_CELLS} 个），不像是申报表，已拒绝读取")
     except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            raise ReadError(f"CSV 第 {reader.line_num} 行的单元格过长（超过 {csv.field_size_limit()} "
+                            "个字符），不像是申报表") from None
         raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行）：{err}") from None
     return _Grid(stem, cells, [], max_row)
 
