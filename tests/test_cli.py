@@ -136,3 +136,10 @@ def test_select_and_ignore(tmp_path):
     assert {f["rule"][:2] for f in only["findings"]} == {"VL"}
     none = json.loads(run("check", "--format", "json", "--ignore", "value.,ST", path).output)
     assert not [f for f in none["findings"] if f["category"].startswith("value.")]
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    form = GOOD.replace("l1: 满意度指标", 'l1: "满意度指标\\e]0;pwned\\a"')
+    result = run("check", write(tmp_path, "esc.yaml", form))
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;pwned\\x07" in result.output

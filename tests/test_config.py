@@ -83,3 +83,20 @@ def test_unknown_key_rule_or_profile_exits_two(tmp_path, monkeypatch):
         setup(setup_dir, config)
         result = run(setup_dir, monkeypatch, "forms")
         assert result.exit_code == 2 and needle in result.output
+
+
+def test_config_shapes_are_checked(tmp_path, monkeypatch):
+    for config, needle in (("severity: [a]\n", "severity"), ("per-file-ignores: [x]\n", "per-file-ignores"),
+                           ("rule-paths: [nowhere]\n", "nowhere")):
+        folder = tmp_path / needle
+        folder.mkdir()
+        setup(folder, config)
+        result = run(folder, monkeypatch, "forms")
+        assert result.exit_code == 2 and needle in result.output and "Traceback" not in result.output
+
+
+def test_non_utf8_config_is_a_clear_error(tmp_path, monkeypatch):
+    setup(tmp_path, "")
+    (tmp_path / "indlint.yaml").write_bytes("profile: 默认\n".encode("gbk"))
+    result = run(tmp_path, monkeypatch, "forms")
+    assert result.exit_code == 2 and "UTF-8" in result.output

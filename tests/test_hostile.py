@@ -30,7 +30,7 @@ from indlint.report import FORMATTERS, Summary
 ROOT = Path(__file__).resolve().parents[1]
 #: A subprocess that should take a second gets this long before it counts as hung.
 HANG = 60
-#: The same for the cases that are known to hang today (xfail): kept short to spare CI.
+#: The time allowed for the cases that once hung (FIFOs, alias bombs): short, to spare CI.
 KNOWN_HANG = 5
 
 GOOD = """kind: declaration
@@ -315,8 +315,6 @@ def test_ten_megabyte_cell(tmp_path, field):
     assert all(f["category"] != "input.invalid" for f in out["findings"])
 
 
-@pytest.mark.xfail(strict=True, reason="reported, engine.py: a message quotes a field in full "
-                                       "(LV01 l1, LV02 l2, UN02 unit)")
 @pytest.mark.parametrize("field", ["l1", "l2", "unit"])
 def test_messages_quote_long_values_shortened(field):
     row = {"l1": "产出指标", "l2": "数量指标", "name": "培训人数", "target": "≥10人", "unit": "人"}
@@ -326,8 +324,6 @@ def test_messages_quote_long_values_shortened(field):
     assert findings and all(len(f.message) + len(f.suggestion) < 1_000 for f in findings)
 
 
-@pytest.mark.xfail(strict=True, reason="reported: kinds/scoring.py _fmt quantize → InvalidOperation; "
-                                       "selfeval.plain_number → decimal.Overflow")
 @pytest.mark.parametrize("score_max, score", [("100000000000000000000000000", "1"),
                                               ("1" * 1_000_001, "5")])
 def test_huge_scores_do_not_crash(score_max, score):
@@ -337,8 +333,6 @@ def test_huge_scores_do_not_crash(score_max, score):
     LINTER.lint(doc)
 
 
-@pytest.mark.xfail(strict=True, reason="reported, goals.py: every promise keeps a copy of its "
-                                       "clause, so one long clause costs quadratic time and memory")
 def test_a_long_goal_clause_costs_linear_memory():
     doc = read_string("project: x\ngoal: " + "完成5次" * 800 + "\nindicators:\n"
                       "  - {l1: 产出指标, l2: 数量指标, name: 培训次数, target: 10次}\n")
@@ -529,8 +523,6 @@ def test_symlink_loops_dangling_links_and_fifos_in_a_folder(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
-@pytest.mark.xfail(strict=True, reason="reported, suppress.py: sidecar_suppressions reads a FIFO "
-                                       "(blocks) and str()s an alias tree in rule: (hangs)")
 @pytest.mark.parametrize("sidecar", ["fifo", "alias-bomb"])
 def test_odd_suppression_sidecar_does_not_hang(tmp_path, sidecar):
     form = tmp_path / "a.yaml"
@@ -546,7 +538,8 @@ def test_odd_suppression_sidecar_does_not_hang(tmp_path, sidecar):
         result = run_cli("check", form, timeout=KNOWN_HANG)
     except subprocess.TimeoutExpired:
         pytest.fail(f"indlint check hung on a {sidecar} indlint-ignore.yaml")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    # The bomb's first entry is a real suppression of VL03 (the form's only error): 0 is right.
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr
 
 
 # ---- a malformed rule file from a user -------------------------------------------------------
@@ -575,10 +568,6 @@ def _rule_bomb(where: str) -> str:
     return text + where + "\n"
 
 
-def _bug(reason: str):
-    return pytest.mark.xfail(strict=True, reason=f"reported, rules.py: {reason}")
-
-
 RULE_CASES = [
     pytest.param("bad_yaml", RULE.replace("severity: warning", "severity: [warning"), id="bad-yaml"),
     pytest.param("tab", RULE.replace("  fail:", "\tfail:"), id="tab"),
@@ -595,34 +584,24 @@ RULE_CASES = [
     pytest.param("control", RULE.replace("rationale: ", "rationale: \x01"), id="control-char"),
     pytest.param("nul", RULE + "\x00", id="nul"),
     pytest.param("category", RULE.replace("category: style.format", "category: [style.format]"),
-                 id="category-list", marks=_bug("unhashable category → TypeError traceback")),
-    pytest.param("order", RULE + "order: abc\n", id="order-text",
-                 marks=_bug("int(order) → ValueError traceback")),
-    pytest.param("profiles", RULE + "profiles: 5\n", id="profiles-int",
-                 marks=_bug("tuple(profiles) → TypeError traceback")),
-    pytest.param("exclusive", RULE + "exclusive: [a]\n", id="exclusive-list",
-                 marks=_bug("unhashable exclusive → TypeError traceback")),
+                 id="category-list"),
+    pytest.param("order", RULE + "order: abc\n", id="order-text"),
+    pytest.param("profiles", RULE + "profiles: 5\n", id="profiles-int"),
+    pytest.param("exclusive", RULE + "exclusive: [a]\n", id="exclusive-list"),
     pytest.param("kind", RULE.replace("check: {kind: select}", "check: {kind: [select]}"),
-                 id="kind-list", marks=_bug("unhashable kind → TypeError traceback")),
-    pytest.param("braces", RULE.replace("「{name}」", "「{name」"), id="unbalanced-brace",
-                 marks=_bug("string.Formatter ValueError traceback")),
-    pytest.param("int_key", RULE + "5: x\n", id="int-key", marks=_bug("TypeError traceback")),
+                 id="kind-list"),
+    pytest.param("braces", RULE.replace("「{name}」", "「{name」"), id="unbalanced-brace"),
+    pytest.param("int_key", RULE + "5: x\n", id="int-key"),
     pytest.param("message_list", RULE.replace("「{name}」的目标「{target}」写成了≥100%", "[1, 2]"),
-                 id="message-list", marks=_bug("a list message is accepted (exit 0)")),
+                 id="message-list"),
     pytest.param("examples", RULE.replace(RULE[RULE.index("examples:"):], "examples: {fail: 3}\n"),
-                 id="examples-int", marks=_bug("examples {fail: 3} is accepted (exit 0)")),
-    pytest.param("gbk", RULE.encode("gb18030"), id="gbk",
-                 marks=_bug("read_text(utf-8) → UnicodeDecodeError traceback")),
-    pytest.param("bad_bom", b"\xef\xbb\xbf" + RULE.encode() + b"\xff", id="bad-utf8",
-                 marks=_bug("UnicodeDecodeError traceback")),
-    pytest.param("dir", "<dir>", id="directory",
-                 marks=_bug("rglob('*.yaml') yields folders → IsADirectoryError traceback")),
-    pytest.param("loop", "<loop>", id="symlink-loop", marks=_bug("OSError ELOOP traceback")),
-    pytest.param("dangling", "<dangling>", id="dangling-link",
-                 marks=_bug("FileNotFoundError traceback")),
-    pytest.param("fifo", "<fifo>", id="fifo", marks=_bug("a FIFO named *.yaml is opened: hangs")),
-    pytest.param("alias_bomb", _rule_bomb("when: {name-is: *b8}"), id="alias-bomb",
-                 marks=_bug("str() of a 9^9 alias tree in when: words: hangs")),
+                 id="examples-int"),
+    pytest.param("bad_bom", b"\xef\xbb\xbf" + RULE.encode() + b"\xff", id="bad-utf8"),
+    pytest.param("dir", "<dir>", id="directory"),
+    pytest.param("loop", "<loop>", id="symlink-loop"),
+    pytest.param("dangling", "<dangling>", id="dangling-link"),
+    pytest.param("fifo", "<fifo>", id="fifo"),
+    pytest.param("alias_bomb", _rule_bomb("when: {name-is: *b8}"), id="alias-bomb"),
 ]
 
 
@@ -664,3 +643,15 @@ def test_malformed_user_rule_file_exits_two_naming_file_and_line(tmp_path, monke
     assert "Traceback" not in output
     assert code == 2, output
     assert re.search(re.escape(str(Path("my-rules") / "XR01.yaml")) + r":\d+:", output), output
+
+
+def test_a_gbk_rule_file_is_read(tmp_path, monkeypatch):
+    """Rule files written in GBK (common in government offices) load like forms do."""
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "indlint.yaml").write_text("rule-paths: [my-rules]\n", encoding="utf-8")
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "XR01.yaml").write_bytes(RULE.encode("gb18030"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--select", "XR01", "forms"])
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output

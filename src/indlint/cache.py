@@ -42,14 +42,19 @@ def source_key(name: str, files: list) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached_json(name: str, files: list, build: Callable[[], object]):
-    """Return build()'s JSON-able result, read from the cache when the sources are unchanged."""
+def cached_json(name: str, files: list, build: Callable[[], dict], keys=None) -> dict:
+    """Return build()'s mapping, read from the cache when the sources are unchanged.
+
+    A cached file that is not a mapping with exactly ``keys`` (when given) is rebuilt.
+    """
     folder = cache_dir()
     if folder is None or not all(isinstance(f, (str, os.PathLike)) for f in files):
         return build()
     path = folder / f"{name}-{source_key(name, files)}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and (keys is None or set(data) == set(keys)):
+            return data
     except (OSError, ValueError):
         pass
     data = build()

@@ -67,6 +67,7 @@ def load_config(path: Path | None) -> Config:
     unknown = [k for k in data if k not in KEYS]
     if unknown:
         raise ConfigError(f"{path}: 未知的配置项 {unknown[0]}（可用：{', '.join(KEYS)}）")
+    _check_shapes(path, data)
     fail_on = str(data.get("fail-on", "error"))
     if fail_on not in SEVERITIES:
         raise ConfigError(f"{path}: fail-on 应为 error、warning 或 info")
@@ -75,6 +76,10 @@ def load_config(path: Path | None) -> Config:
     if bad:
         raise ConfigError(f"{path}: severity 中 {bad[0]} 的级别应为 error、warning 或 info")
     base = path.parent
+    folders = [base / p for p in _list(data, "rule-paths")]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        raise ConfigError(f"{path}: rule-paths 中的文件夹不存在：{missing[0]}")
     return Config(str(path), str(data.get("profile", "default")), _list(data, "select"),
                   _list(data, "ignore"), MappingProxyType(severity), fail_on,
                   tuple(str((base / p).resolve()) for p in _list(data, "rule-paths")),
@@ -82,8 +87,22 @@ def load_config(path: Path | None) -> Config:
                                     for k, v in (data.get("per-file-ignores") or {}).items()}))
 
 
+def _check_shapes(path: Path, data: dict) -> None:
+    """Each key has the shape it must have, so a typo gives a message, not a traceback."""
+    for key in ("severity", "per-file-ignores"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise ConfigError(f"{path}: {key} 应为映射（键: 值）")
+    for key in ("select", "ignore", "rule-paths"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, (list, str)):
+            raise ConfigError(f"{path}: {key} 应为列表")
+
+
 def _read(path: Path):
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: 配置文件应为 UTF-8 编码") from None
     try:
         if path.name == "pyproject.toml":
             import tomllib

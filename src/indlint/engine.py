@@ -97,14 +97,19 @@ def input_invalid(path: str, message: str) -> Finding:
 def template_values(form: Form, row, args: Mapping) -> dict:
     """Values a message template may use."""
     year = year_of(form)
-    values = {"project": form.project, "year": str(year) if year else "当年", "row": ""}
+    values = {"project": form.project, "year": str(year) if year else "本", "row": ""}
     if row is not None:
         values.update({k: row.get(k) for k in ("name", "target", "l1", "l2", "actual", "unit",
                                                "nature", "score", "score_max", "basis")})
         values["row"] = str(row.index)
         values["rate_name"] = rate_name(row.get("name"))
     values.update({k: str(v) for k, v in args.items()})
-    return values
+    return {k: _short(v) for k, v in values.items()}
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A field quoted in a message: at most ``limit`` characters (a cell can hold megabytes)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def rate_name(name: str) -> str:

@@ -11,6 +11,9 @@ from .values import UnitKind
 _GENERIC = {"开展", "完成", "举办", "组织", "进行", "实施", "提升", "提高", "项目", "工作", "活动",
             "全年", "年度", "计划", "预计", "安排", "建设", "服务", "人数", "数量", "次数"}
 _QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s，,。；;、:：()（）]{1,4})")
+#: Bounds on the work one goal text can cause (a goal is a paragraph or two).
+MAX_GOAL_CHARS = 20_000
+MAX_PROMISES = 100
 _SENTENCE = re.compile(r"[^。；;\n]+")
 _CLAUSE = re.compile(r"[，,、:：!！?？]|目标\d+")
 _PARAGRAPH = re.compile(r"\s*\n\s*")
@@ -39,15 +42,17 @@ class Promise:
 def promises(goal: str, units: Units) -> list[Promise]:
     """The output quantities a goal text names, each with its sentence."""
     found: list[Promise] = []
-    for sentence in _SENTENCE.findall(goal or ""):
+    for sentence in _SENTENCE.findall((goal or "")[:MAX_GOAL_CHARS]):
         for clause in _CLAUSE.split(re.sub(r"\s+", "", sentence)):
             for match in _QUANTITY.finditer(clause):
                 unit, kind = _longest_unit(match.group(2), units)
                 if kind in _OUTPUT_KINDS and not _is_date(clause, match):
                     end = match.start(2) + len(unit)
-                    context = clause[:match.start()] + clause[end:]
-                    found.append(Promise(match.group(1), unit, kind, sentence.strip(), clause,
-                                         context))
+                    context = clause[max(0, match.start() - 30):match.start()] + clause[end:end + 30]
+                    found.append(Promise(match.group(1), unit, kind, sentence[:200].strip(),
+                                         clause[:120], context))
+                    if len(found) >= MAX_PROMISES:
+                        return found
     return found
 
 

@@ -39,7 +39,7 @@ def load_lexicons() -> Lexicons:
     data = cached_json("lexicons", files, lambda: {
         name: yaml.load(resources.read_text("rules", "lexicons", f"{name}.yaml"),
                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        for name in LEXICON_FILES})
+        for name in LEXICON_FILES}, keys=LEXICON_FILES)
     return Lexicons(units=Units.from_data(data["units"]),
                     levels=MappingProxyType(data["levels"]),
                     names=MappingProxyType(data["names"]),

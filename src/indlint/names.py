@@ -14,11 +14,13 @@ _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 _QUOTES = re.compile(r"[\s\"'“”‘’「」『』]")
 _OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(?:%|[^\d\s、，,。]{1,3})$")
 _NUMERIC = re.compile(r"^[\d.,%\s-]*$")
+MAX_NAME_CHARS = 200
 
 
 def clean_name(name: str) -> str:
     """Fold a name for comparison: NFKC, no spaces or quotes, no ``指标1:`` prefix."""
-    text = _QUOTES.sub("", unicodedata.normalize("NFKC", name or ""))
+    # A name is a phrase; 200 characters is far beyond any real one and bounds the work.
+    text = _QUOTES.sub("", unicodedata.normalize("NFKC", (name or "")[:MAX_NAME_CHARS]))
     return _PREFIX.sub("", text).rstrip("。.;；,，")
 
 

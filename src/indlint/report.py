@@ -5,11 +5,15 @@ import contextlib
 import json
 import os
 import posixpath
+import re
 import stat
 import tempfile
-import xml.etree.ElementTree as ET
 from collections import Counter
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
@@ -44,6 +48,14 @@ class Context:
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Show control characters as \\xNN: a value must never drive the user's terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def format_text(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
     """One line per finding (path:line:col: RULE [severity] message), its suggestion, a summary."""
     lines = []
@@ -51,9 +63,9 @@ def format_text(findings: Sequence[Finding], summary: Summary, context: Context 
         where = f"{f.path}:{f.line}:{f.column}"
         cell = f" ({f.cell})" if f.cell else ""
         row = f"第{f.row}行 " if f.row else ""
-        lines.append(f"{where}{cell}: {f.rule} [{f.severity.value}] {row}{f.message}")
+        lines.append(_printable(f"{where}{cell}: {f.rule} [{f.severity.value}] {row}{f.message}"))
         if f.suggestion:
-            lines.append(f"    建议：{f.suggestion}")
+            lines.append(_printable(f"    建议：{f.suggestion}"))
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
@@ -124,6 +136,8 @@ def _by_path(findings: Sequence[Finding], summary: Summary) -> dict[str, list[Fi
 
 
 def _junit_case(suite: ET.Element, f: Finding, classname: str) -> None:
+    import xml.etree.ElementTree as ET     # only for --format junit
+
     from .sarif import message_text
 
     case = ET.SubElement(suite, "testcase", {"name": f"indlint.{f.rule}", "classname": classname,
@@ -140,6 +154,8 @@ def _junit_case(suite: ET.Element, f: Finding, classname: str) -> None:
 
 def format_junit(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
     """JUnit XML (ruff's shape): a testsuite per file, a failing testcase per finding."""
+    import xml.etree.ElementTree as ET     # only for --format junit
+
     root = ET.Element("testsuites", {"name": "indlint", "tests": "0",
                                      "failures": str(len(findings)), "errors": "0"})
     tests = 0

@@ -132,17 +132,28 @@ def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
     # The packaged rules' YAML is read through the on-disk cache (a cold start saving).
     data = cached_json("rules", [f for _, f in packaged],
                        lambda: {shown: _parse(shown, f.read_text(encoding="utf-8"))
-                                for shown, f in packaged})
+                                for shown, f in packaged},
+                       keys=[shown for shown, _ in packaged])
     found = [(shown, f, data.get(shown)) for shown, f in packaged]
     found += [(shown, f, None) for shown, f in rule_files(extra_paths)[len(packaged):]]
     rules: dict[str, Rule] = {}
     for shown, file, parsed in found:
-        rule = load_rule(shown, file.read_text(encoding="utf-8") if parsed is None else None,
+        rule = load_rule(shown, _user_text(shown, file) if parsed is None else None,
                          categories, lexicons, parsed, file)
         if rule.id in rules:
             raise RuleError(f"{shown}:1: 规则编号 {rule.id} 与 {rules[rule.id].path} 重复")
         rules[rule.id] = rule
     return RuleSet(MappingProxyType(rules), MappingProxyType(categories))
+
+
+def _user_text(shown: str, file) -> str:
+    """A user's rule file, read as carefully as a form: regular files only, size, encoding."""
+    from .reader import ReadError, read_text
+
+    try:
+        return read_text(str(file))[0]
+    except ReadError as err:
+        raise RuleError(f"{shown}:1: 无法读取规则文件：{err}") from None
 
 
 def _parse(path: str, text: str):
@@ -164,7 +175,7 @@ def load_rule(path: str, text: str | None, categories: Mapping[str, Category], l
         return _build(path, data, categories, lexicons)
     except (ParamError, SelectorError, RuleFieldError) as err:
         key = getattr(err, "key", None) or _guess_key(err)
-        text = text if text is not None else file.read_text(encoding="utf-8")
+        text = text if text is not None else _user_text(path, file)
         raise RuleError(f"{path}:{_line_of(text, key)}: {err}") from None
 
 
@@ -177,12 +188,13 @@ class RuleFieldError(ValueError):
 
 
 def _build(path: str, data: dict, categories, lexicons) -> Rule:
-    unknown = [k for k in data if k not in ENVELOPE + ENGINE_KEYS]
+    unknown = [str(k) for k in data if k not in ENVELOPE + ENGINE_KEYS]
     if unknown:
         raise RuleFieldError(unknown[0], f"未知的键 {unknown[0]}")
     missing = [k for k in ENVELOPE + ("check",) if k not in data]
     if missing:
         raise RuleFieldError("id", f"缺少字段 {', '.join(missing)}")
+    _check_types(data)
     _check_envelope(path, data, categories)
     check = build_kind(data["check"], lexicons)
     _check_placeholders(data, check)
@@ -196,6 +208,44 @@ def _build(path: str, data: dict, categories, lexicons) -> Rule:
                 tuple(data.get("profiles", ())), path)
 
 
+_TEXT_KEYS = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
+              "suggestion")
+
+
+def _check_types(data: dict) -> None:
+    """Every envelope field has the type it must have (a typo never reaches Python)."""
+    for key in _TEXT_KEYS:
+        if not isinstance(data[key], (str, int, float)) or isinstance(data[key], bool):
+            raise RuleFieldError(key, f"{key} 应为文字")
+    if data.get("exclusive") is not None and not isinstance(data["exclusive"], str):
+        raise RuleFieldError("exclusive", "exclusive 应为一个组名（文字）")
+    if not isinstance(data.get("order", 0), int) or isinstance(data.get("order"), bool):
+        raise RuleFieldError("order", "order 应为整数")
+    profiles = data.get("profiles", [])
+    if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
+        raise RuleFieldError("profiles", "profiles 应为 profile 名称的列表")
+    if not isinstance(data["check"], dict) or not isinstance(data["check"].get("kind"), str):
+        raise RuleFieldError("check", "check 应为含 kind（文字）的映射")
+    _check_examples(data["examples"])
+
+
+def _check_examples(examples) -> None:
+    if not isinstance(examples, dict) or set(examples) - {"pass", "fail"} or not examples.get("fail"):
+        raise RuleFieldError("examples", "examples 应为含 fail（及可选 pass）列表的映射")
+    for verdict, rows in examples.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise RuleFieldError("examples", f"examples.{verdict} 应为指标行（映射）的列表")
+        for row in rows:
+            if not all(_flat(v) for v in row.values() if not isinstance(v, list)) or \
+                    not all(isinstance(r, dict) and all(map(_flat, r.values()))
+                            for v in row.values() if isinstance(v, list) for r in v):
+                raise RuleFieldError("examples", f"examples.{verdict} 的字段值应为文字或数字")
+
+
+def _flat(value) -> bool:
+    return value is None or isinstance(value, (str, int, float, dict))
+
+
 def _check_envelope(path: str, data: dict, categories) -> None:
     stem = Path(path).name.removesuffix(".yaml")
     if not _ID.match(str(data["id"])) or data["id"] != stem:
@@ -206,15 +256,16 @@ def _check_envelope(path: str, data: dict, categories) -> None:
         raise RuleFieldError("category", f"未知类别 {data['category']}")
     if data["severity"] not in ("error", "warning", "info"):
         raise RuleFieldError("severity", f"severity 应为 error、warning 或 info：{data['severity']}")
-    examples = data["examples"]
-    if not isinstance(examples, dict) or set(examples) - {"pass", "fail"} or not examples.get("fail"):
-        raise RuleFieldError("examples", "examples 应为含 fail（及可选 pass）列表的映射")
 
 
 def _check_placeholders(data: dict, check) -> None:
     allowed = ROW_VARS | set(getattr(check, "fields", ()))
     for key in ("message", "suggestion"):
-        for _, name, _, _ in string.Formatter().parse(str(data[key])):
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(str(data[key]))]
+        except ValueError as err:
+            raise RuleFieldError(key, f"{key} 的花括号不成对：{err}") from None
+        for name in fields:
             if name and name not in allowed:
                 raise RuleFieldError(key, f"{key} 中的占位符 {{{name}}} 未定义")
 

@@ -61,7 +61,10 @@ def compile_selector(spec: dict | None, depth: int = 0) -> Selector:
 
 
 def _words(key: str, value, allowed: frozenset | None = None) -> frozenset[str]:
-    words = frozenset(map(str, value if isinstance(value, list) else [value]))
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(i, (str, int, float)) for i in items):
+        raise SelectorError(f"{key}: 取值应为文字或文字列表")
+    words = frozenset(map(str, items))
     unknown = sorted(words - allowed) if allowed is not None else []
     if unknown:
         raise SelectorError(f"{key}: 未知取值 {', '.join(unknown)}")
@@ -73,9 +76,11 @@ def _compile_key(key: str, value, depth: int) -> Predicate:
         inner = compile_selector(value, depth + 1)
         return lambda f: not inner(f)
     if key == "any":
+        if not isinstance(value, list):
+            raise SelectorError("any: 应为条件的列表")
         options = tuple(compile_selector(v, depth + 1) for v in value)
         return lambda f: any(o(f) for o in options)
-    factory = _KEYS.get(key)
+    factory = _KEYS.get(key) if isinstance(key, str) else None
     if factory is None:
         raise SelectorError(f"when: 未知的键 {key}")
     return factory(key, value)

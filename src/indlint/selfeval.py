@@ -35,8 +35,8 @@ def plain_number(text: str | None) -> Decimal | None:
         if s.endswith(word):
             s, scale = s[: -len(word)], factor
             break
-    if not _NUMBER.match(s):
-        return None
+    if len(s) > 30 or not _NUMBER.match(s):
+        return None             # no score or amount has thirty digits: not a number we read
     try:
         return Decimal(s) * scale
     except InvalidOperation:

@@ -70,14 +70,18 @@ def directive_suppressions(path: str, lines) -> list[Suppression]:
 
 def sidecar_suppressions(folder: Path) -> list[Suppression]:
     """Read ``indlint-ignore.yaml`` in a folder (none when absent or unreadable)."""
+    from .reader import ReadError, read_text
+
     path = folder / SIDECAR
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    if not path.exists():
+        return []
+    try:    # read as carefully as a form: a FIFO or a huge file must not stop the run
+        entries = yaml.safe_load(read_text(str(path))[0]) or []
+    except (ReadError, yaml.YAMLError):
         return []
     out = []
     for n, e in enumerate(entries if isinstance(entries, list) else [], start=1):
-        if isinstance(e, dict) and e.get("rule"):
+        if isinstance(e, dict) and _plain(e.get("rule")):
             rule = e["rule"]
             ids = tuple(map(str, rule if isinstance(rule, list) else [rule]))
             out.append(Suppression(f"{path}#{n}", ids, str(e.get("reason") or "").strip(),
@@ -87,7 +91,14 @@ def sidecar_suppressions(folder: Path) -> list[Suppression]:
 
 
 def _opt(value) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None or not _plain(value) else str(value)
+
+
+def _plain(value) -> bool:
+    """A scalar, or a short list of scalars (an alias bomb is neither)."""
+    if isinstance(value, list):
+        return 0 < len(value) <= 50 and all(isinstance(v, (str, int)) for v in value)
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 def apply(doc: Document, findings: Sequence[Finding], suppressions: Sequence[Suppression],

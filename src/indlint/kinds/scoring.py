@@ -13,7 +13,10 @@ from .base import Hit
 def _fmt(number: Decimal | None) -> str:
     if number is None:
         return ""
-    text = f"{number.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    try:
+        text = f"{number.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    except ArithmeticError:     # too many digits to round: show it as it is
+        text = f"{number:f}"
     return text or "0"
 
 
