@@ -63,3 +63,18 @@ def test_fix_and_diff(tmp_path):
     assert path.read_text(encoding="utf-8") == FORM                     # --diff writes nothing
     assert invoke("fix", str(path)).exit_code == 0
     assert path.read_text(encoding="utf-8") == FORM.replace("'>=236.00(人)'", "'≥236人'")
+
+
+def test_streamed_output_is_byte_identical_to_collected(tmp_path):
+    """One text or JSON output is written file by file; the bytes match the collected path."""
+    inputs = [str(ROOT / "corpus"), str(ROOT / "tests" / "fixtures"), str(tmp_path / "missing.yaml")]
+    for fmt in ("json", "text"):
+        streamed = invoke("check", "--format", fmt, *inputs).stdout
+        a, b = tmp_path / f"a.{fmt}", tmp_path / "b.out"
+        invoke("check", "-o", f"{fmt}:{a}", "-o", f"junit:{b}", *inputs)   # two outputs: collected
+        assert streamed == a.read_text(encoding="utf-8")
+        empty = invoke("check", "--format", fmt, "--select", "SE01", str(ROOT / "corpus")).stdout
+        collected = tmp_path / f"e.{fmt}"
+        invoke("check", "-o", f"{fmt}:{collected}", "-o", f"junit:{b}", "--select", "SE01",
+               str(ROOT / "corpus"))
+        assert empty == collected.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from .cache import remember
 from .levels import LevelJudge, Levels
 from .lexicons import Lexicons
 from .model import Form, Row
@@ -32,10 +33,8 @@ class Analysers:
 
     def traits(self, value: Value) -> frozenset[str]:
         """value_traits, once per distinct value."""
-        found = self.traits_cache.get(value)
-        if found is None:
-            found = self.traits_cache[value] = value_traits(value, self.lexicons.vocabulary)
-        return found
+        return remember(self.traits_cache, value,
+                        lambda: value_traits(value, self.lexicons.vocabulary))
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,20 @@ def _write(path: Path, text: str) -> None:
         pass            # a read-only home: run without the cache
 
 
+#: Entries an in-memory cache keeps before it starts afresh (memory flat over a big run).
+MAX_ENTRIES = 50_000
+
+
+def remember(store: dict, key, make: Callable[[], object]):
+    """Return store[key], making and keeping it first; a full store is emptied, not grown."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= MAX_ENTRIES:
+            store.clear()
+        found = store[key] = make()
+    return found
+
+
 def lark_cache_path(grammar: str) -> str | bool:
     """Where Lark may keep its serialised parser (a file in the cache folder), or False."""
     folder = cache_dir()

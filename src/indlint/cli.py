@@ -70,13 +70,17 @@ def check(paths, fmt, outputs, statistics, fail_on, profile, select, ignore, con
     targets = _outputs(outputs, fmt)
     config = _config(config_path)
     linter = _linter(config, profile, _split(select), _split(ignore))
-    findings, summary = _check_paths(linter, config, paths, jobs)
-    _refuse_inputs(targets, summary.paths)
+    files = list(iter_files(paths))
+    _refuse_inputs(targets, files)
+    threshold = Severity(fail_on or config.fail_on)
+    if len(targets) == 1 and targets[0][0] in ("text", "json") and not (baseline or statistics):
+        worst = _stream_check(linter, config, files, jobs, targets[0])
+        sys.exit(EXIT_OK if exit_zero or worst < threshold.rank else EXIT_FINDINGS)
+    findings, summary = _check_paths(linter, config, files, jobs)
     if baseline:
         findings = _apply_baseline(baseline, findings)
     context = Context(linter.rules, linter.severities, __version__)
     _emit(targets, findings, summary, context, statistics)
-    threshold = Severity(fail_on or config.fail_on)
     sys.exit(EXIT_OK if exit_zero else exit_code(findings, threshold))
 
 
@@ -158,6 +162,33 @@ def _linter(config, profile, select, ignore):
     except RuleError as err:
         raise click.UsageError(str(err)) from None
     return linter
+
+
+def _stream_check(linter, config, files, jobs: int, target) -> int:
+    """Check and write text or JSON file by file (flat memory); return the worst severity rank."""
+    from .report import Summary, write_atomic
+    from .run import Tally, iter_results
+    from .stream import Stream
+
+    fmt, path = target
+    chunks: list[str] = []
+    stream = Stream(fmt, chunks.append if path else lambda text: click.echo(text, nl=False))
+    tally, counts, worst = Tally(), [0, 0, 0], 0
+    for result in iter_results(linter, config, files, jobs, tally):
+        tally.see(result)
+        stream.add(result.findings)
+        counts = [counts[0] + 1, counts[1] + result.forms, counts[2] + result.rows]
+        worst = max([worst, *(f.severity.rank for f in result.findings)])
+    stream.finish(Summary(*counts))
+    if path:
+        try:
+            write_atomic(path, "".join(chunks))
+        except OSError as err:
+            click.echo(f"错误：无法写入 {path}：{err.strerror or err}", err=True)
+            sys.exit(EXIT_USAGE)
+    for note in tally.notes():
+        click.echo(note, err=True)
+    return worst
 
 
 def _check_paths(linter, config, paths, jobs: int = 1):

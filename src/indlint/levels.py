@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .cache import remember
 from .lexicons import Lexicons
 
 # A score band: 产出指标(50分), 效益指标 30分), 成本指标(0-20)分, 产出指标 (40-50)分.
@@ -49,10 +50,7 @@ class LevelJudge:
 
     def judge(self, l1: str | None, l2: str | None) -> Levels:
         """Return the Levels of one row (cached: a table repeats a handful of level pairs)."""
-        found = self._cache.get((l1, l2))
-        if found is None:
-            found = self._cache[(l1, l2)] = self._judge(l1, l2)
-        return found
+        return remember(self._cache, (l1, l2), lambda: self._judge(l1, l2))
 
     def _judge(self, l1: str | None, l2: str | None) -> Levels:
         c1, c2 = clean_level(l1), self._canonical_l2(clean_level(l2))

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from .cache import remember
 from .lexicons import Lexicons
 from .values import UnitKind
 
@@ -46,10 +47,7 @@ class NameAnalyser:
     def analyse(self, name: str | None) -> NameInfo:
         """Return the NameInfo of one name (cached per distinct string)."""
         key = name or ""
-        info = self._cache.get(key)
-        if info is None:
-            info = self._cache[key] = self._analyse(key)
-        return info
+        return remember(self._cache, key, lambda: self._analyse(key))
 
     def words(self, text: str) -> list[str]:
         """Segment free text (goal sentences) with the same compact dictionary."""

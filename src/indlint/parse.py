@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from lark import Lark, Token, Transformer, UnexpectedInput
 
 from . import resources
-from .cache import lark_cache_path
+from .cache import lark_cache_path, remember
 from .units import Units
 from .values import Deadline, Kind, Note, Problem, Value
 
@@ -225,10 +225,7 @@ class ValueParser:
     def parse(self, raw: str | None) -> Value:
         """Parse one target or actual string; never raises."""
         raw = "" if raw is None else str(raw)
-        cached = self._cache.get(raw)
-        if cached is None:
-            cached = self._cache[raw] = self._parse(raw)
-        return cached
+        return remember(self._cache, raw, lambda: self._parse(raw))
 
     def combine(self, nature: str | None, target: str | None, unit: str | None) -> Value:
         """Read a 101号-style row (指标性质 / 指标值 / 度量单位) as one value.
@@ -237,11 +234,8 @@ class ValueParser:
         supplies the unit when the value has none, and is recorded as a conflict
         when the value carries another unit (28.8万元 with 度量单位 %).
         """
-        key = (nature, target, unit)
-        found = self._combined.get(key)
-        if found is None:
-            found = self._combined[key] = self._combine(nature, target, unit)
-        return found
+        return remember(self._combined, (nature, target, unit),
+                        lambda: self._combine(nature, target, unit))
 
     def _combine(self, nature: str | None, target: str | None, unit: str | None) -> Value:
         value = self.parse(target)

@@ -58,21 +58,25 @@ def _printable(text: str) -> str:
 
 def format_text(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
     """One line per finding (path:line:col: RULE [severity] message), its suggestion, a summary."""
-    lines = []
-    for f in findings:
-        where = f"{f.path}:{f.line}:{f.column}"
-        cell = f" ({f.cell})" if f.cell else ""
-        row = f"第{f.row}行 " if f.row else ""
-        lines.append(_printable(f"{where}{cell}: {f.rule} [{f.severity.value}] {row}{f.message}"))
-        if f.suggestion:
-            lines.append(_printable(f"    建议：{f.suggestion}"))
+    lines = [line for f in findings for line in text_lines(f)]
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(findings: Sequence[Finding], summary: Summary) -> str:
+def text_lines(f: Finding) -> list[str]:
+    """The text lines of one finding: where, rule, severity and message; then its suggestion."""
+    cell = f" ({f.cell})" if f.cell else ""
+    row = f"第{f.row}行 " if f.row else ""
+    lines = [_printable(f"{f.path}:{f.line}:{f.column}{cell}: {f.rule} [{f.severity.value}] "
+                        f"{row}{f.message}")]
+    if f.suggestion:
+        lines.append(_printable(f"    建议：{f.suggestion}"))
+    return lines
+
+
+def summary_line(findings: Sequence[Finding], summary: Summary, counts: dict | None = None) -> str:
     """检查了 N 个文件……：E 个错误，W 个警告，I 个提示。"""
-    c = summary.counts(findings)
+    c = counts or summary.counts(findings)
     return (f"检查了 {c['files']} 个文件、{c['forms']} 张表、{c['indicators']} 项指标："
             f"{c['errors']} 个错误，{c['warnings']} 个警告，{c['infos']} 个提示。")
 

@@ -56,19 +56,44 @@ def check_file(linter: Linter, config: Config, path: str,
 
 def check_paths(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1) -> RunResult:
     """Check every file, in ``jobs`` processes when more than one (results keep input order)."""
+    tally = Tally()
+    results = tuple(tally.see(r) for r in iter_results(linter, config, paths, jobs, tally))
+    return RunResult(results, tally.notes())
+
+
+class Tally:
+    """What must be known across files while results stream by: suppressions used and notes."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.every: dict[Suppression, None] = {}
+        self._notes: dict[str, None] = {}
+
+    def see(self, result: FileResult) -> FileResult:
+        """Record one file's suppressions and notes; return the result unchanged."""
+        self.used |= result.used
+        self.every.update(dict.fromkeys(result.comments))
+        self._notes.update(dict.fromkeys(result.notes))
+        return result
+
+    def notes(self) -> tuple[str, ...]:
+        """Every note, then the suppressions that silenced nothing."""
+        return tuple(dict.fromkeys([*self._notes, *unused(self.every, self.used)]))
+
+
+def iter_results(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1,
+                 tally: Tally | None = None):
+    """Yield each file's result in input order (a stream: memory stays flat in the file count)."""
     paths = list(dict.fromkeys(paths))
     sidecars = {folder: tuple(sidecar_suppressions(Path(folder)))
                 for folder in {os.path.dirname(p) or "." for p in paths}}
+    if tally is not None:
+        tally.every.update(dict.fromkeys(s for group in sidecars.values() for s in group))
     tasks = [(p, sidecars[os.path.dirname(p) or "."]) for p in paths]
     if jobs > 1 and len(tasks) > 1:
-        results = _parallel(linter, config, tasks, jobs)
+        yield from _parallel(linter, config, tasks, jobs)
     else:
-        results = [check_file(linter, config, p, s) for p, s in tasks]
-    used = frozenset().union(*(r.used for r in results)) if results else frozenset()
-    every = [s for r in results for s in r.comments] + [s for group in sidecars.values()
-                                                          for s in group]
-    notes = [n for r in results for n in r.notes] + unused(dict.fromkeys(every), set(used))
-    return RunResult(tuple(results), tuple(dict.fromkeys(notes)))
+        yield from (check_file(linter, config, p, s) for p, s in tasks)
 
 
 # ---- several processes ------------------------------------------------------------------
@@ -87,15 +112,16 @@ def _work(task: tuple[str, tuple[Suppression, ...]]) -> FileResult:
     return check_file(linter, config, task[0], task[1])
 
 
-def _parallel(linter, config, tasks, jobs: int) -> list[FileResult]:
+def _parallel(linter, config, tasks, jobs: int):
     import multiprocessing      # only for --jobs: a one-file pre-commit run never pays for it
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:              # no fork on this platform: one process is always correct
-        return [check_file(linter, config, p, s) for p, s in tasks]
-    chunk = max(1, len(tasks) // (jobs * 8))
+        yield from (check_file(linter, config, p, s) for p, s in tasks)
+        return
+    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(linter, config)) as pool:
-        return list(pool.map(_work, tasks, chunksize=chunk))
+        yield from pool.map(_work, tasks, chunksize=chunk)
