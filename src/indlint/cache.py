@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -63,6 +62,8 @@ def cached_json(name: str, files: list, build: Callable[[], dict], keys=None) ->
 
 
 def _write(path: Path, text: str) -> None:
+    import tempfile     # only on the first run after a change: reading the cache needs none
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -74,7 +75,7 @@ def _write(path: Path, text: str) -> None:
 
 
 #: Entries an in-memory cache keeps before it starts afresh (memory flat over a big run).
-MAX_ENTRIES = 50_000
+MAX_ENTRIES = 8_192
 
 
 def remember(store: dict, key, make: Callable[[], object]):

@@ -43,6 +43,9 @@ class NameAnalyser:
         self._lex = lexicons
         self._names = lexicons.names
         self._cache: dict[str, NameInfo] = {}
+        n = lexicons.names
+        self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
+                                    *n["purpose_starters"]}))
 
     def analyse(self, name: str | None) -> NameInfo:
         """Return the NameInfo of one name (cached per distinct string)."""
@@ -64,7 +67,10 @@ class NameAnalyser:
         traits = set(self._classes(text, core))
         first = ""
         if core and not traits & {"blank", "numeric"}:
-            first = self._segmenter.first_word(core)
+            # jieba only decides whether a leading verb is a word of its own (服务 in
+            # 服务保障民生, not in 服务对象满意度); names that start with no verb never load it.
+            if core.startswith(self._leads):
+                first = self._segmenter.first_word(core)
             traits.update(self._form_traits(core, first))
         return NameInfo(text, core, frozenset(traits), self._counts(core), first)
 

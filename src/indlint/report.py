@@ -7,17 +7,15 @@ import os
 import posixpath
 import re
 import stat
-import tempfile
 from collections import Counter
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+from .model import Finding, Severity
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
-from types import MappingProxyType
-from typing import Mapping, Sequence
-
-from .model import Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -232,6 +230,8 @@ HUMAN_FORMATS = frozenset({"text"})
 def write_atomic(path: str, text: str) -> None:
     """Write text (UTF-8) through a temporary file beside the target and os.replace."""
     target = os.path.realpath(path)
+    import tempfile     # only when writing a file (a pre-commit run prints to the terminal)
+
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".indlint-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
