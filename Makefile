@@ -12,7 +12,8 @@ install:
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
 
 demo: install
-	$(BIN)/indlint check corpus/ --exit-zero
+	$(BIN)/indlint check corpus/ --exit-zero --statistics
+	$(BIN)/indlint report corpus/ -o corpus-report.html
 
 test: install
 	$(BIN)/python -m pytest -q
