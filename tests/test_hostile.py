@@ -27,6 +27,8 @@ from indlint.parse import ValueParser
 from indlint.reader import MAX_FILE_BYTES, read_path, read_string
 from indlint.report import FORMATTERS, Summary
 
+from test_config import RATE_RULE   # a sibling test module (tests/ is on the path)
+
 ROOT = Path(__file__).resolve().parents[1]
 #: A subprocess that should take a second gets this long before it counts as hung.
 HANG = 60
@@ -544,20 +546,7 @@ def test_odd_suppression_sidecar_does_not_hang(tmp_path, sidecar):
 
 # ---- a malformed rule file from a user -------------------------------------------------------
 
-RULE = """id: XR01
-name: rate-at-least-hundred
-category: style.format
-severity: warning
-summary: 比率目标不宜写“≥100%”
-rationale: ≥100% 等同于 =100%。
-source: 本局审核实务
-message: 「{name}」的目标「{target}」写成了≥100%
-suggestion: 改为“=100%”
-when: {name-is: rate, comparator: "≥", target-is: hundred-percent}
-check: {kind: select}
-examples:
-  fail: [{l1: 产出指标, l2: 质量指标, name: 验收合格率, target: "≥100%"}]
-"""
+RULE = RATE_RULE      # the README's example rule (tests/test_config.py)
 WHEN = 'when: {name-is: rate, comparator: "≥", target-is: hundred-percent}\n'
 
 
