@@ -155,9 +155,10 @@ ROWS = st.lists(st.dictionaries(st.sampled_from(ROW_FIELDS), SAFE_TEXT, max_size
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(["project", "goal", "year", "kind", "department"]), SAFE_TEXT),
+@given(st.dictionaries(st.sampled_from(["project", "goal", "year", "department"]), SAFE_TEXT),
        ROWS)
 def test_values_are_kept_exactly_as_written(meta, rows):
+    # `kind` is a closed vocabulary (read_string refuses other values): not free text.
     # JSON is YAML: every string, control characters included, comes back as written.
     text = json.dumps({**meta, "indicators": rows}, ensure_ascii=True)
     doc = read_string(text)

@@ -78,3 +78,53 @@ def test_streamed_output_is_byte_identical_to_collected(tmp_path):
         invoke("check", "-o", f"{fmt}:{collected}", "-o", f"junit:{b}", "--select", "SE01",
                str(ROOT / "corpus"))
         assert empty == collected.read_text(encoding="utf-8")
+
+
+def test_outputs_never_overwrite_inputs(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(FORM, encoding="utf-8")
+    assert invoke("report", str(path), "-o", str(path)).exit_code == 2
+    assert path.read_text(encoding="utf-8") == FORM
+    csv = ROOT / "tests" / "fixtures" / "jiuliting_2026_zizhi.csv"
+    copy = tmp_path / "t.csv"
+    copy.write_bytes(csv.read_bytes())
+    assert invoke("import", str(copy), "-o", str(copy)).exit_code == 2
+    assert copy.read_bytes() == csv.read_bytes()
+    assert invoke("import", str(copy), "-o", str(tmp_path / "no" / "dir.yaml")).exit_code == 1
+
+
+def test_form_kind_spellings(tmp_path):
+    path = tmp_path / "a.yaml"
+    base = ("project: x\nkind: {}\nindicators:\n  - {{l1: 产出指标, l2: 数量指标, name: 培训人数, "
+            "target: '≥50人', actual: 40人, score_max: '10', score: '10'}}\n")
+    path.write_text(base.format("自评表"), encoding="utf-8")
+    assert "SE02" in {r for _, r in rules(invoke("check", "--format", "json", str(path)))}
+    path.write_text(base.format("自平表"), encoding="utf-8")
+    found = json.loads(invoke("check", "--format", "json", str(path)).stdout)["findings"]
+    assert [f["category"] for f in found] == ["input.invalid"] and "kind" in found[0]["message"]
+
+
+def test_rules_and_explain_see_the_configured_rule_folder(tmp_path, monkeypatch):
+    from test_config import RATE_RULE
+
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "XR01.yaml").write_text(RATE_RULE, encoding="utf-8")
+    (tmp_path / "indlint.yaml").write_text("rule-paths: [my-rules]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert "XR01" in invoke("rules").stdout
+    assert "本局审核实务" in invoke("explain", "XR01").stdout
+    assert invoke("rules", "--profile", "nosuch").exit_code == 2
+
+
+def test_kind_parameters_of_the_wrong_type_exit_two(tmp_path, monkeypatch):
+    from test_config import RATE_RULE
+
+    bad = RATE_RULE.replace("check: {kind: select}",
+                            "check: {kind: coverage, require: [{when: {l1: 产出指标}, min: abc, label: x}]}")
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "XR01.yaml").write_text(bad, encoding="utf-8")
+    (tmp_path / "indlint.yaml").write_text("rule-paths: [my-rules]\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(FORM, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "a.yaml")
+    assert result.exit_code == 2 and "XR01.yaml:" in result.output

@@ -251,7 +251,14 @@ def import_cmd(source, output, corrections) -> None:
         raise click.ClickException(f"{source} 中没有找到申报表或自评表")
     text = to_yaml(result)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        from .report import write_atomic
+
+        if os.path.realpath(output) == os.path.realpath(source):
+            raise click.UsageError("-o 不能覆盖被导入的文件，请另起文件名")
+        try:
+            write_atomic(output, text)
+        except OSError as err:
+            raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
     else:
         click.echo(text, nl=False)
 
@@ -316,12 +323,10 @@ def parse_value(text, nature, unit) -> None:
 
 
 @main.command("rules")
-@click.option("--profile", default="default", show_default=True)
+@click.option("--profile", default=None, help="规则预设（默认取配置文件，否则 default）")
 def list_rules(profile) -> None:
-    """列出规则（编号、级别、类别、摘要）。"""
-    from .engine import build_linter
-
-    linter = build_linter(profile)
+    """列出规则（编号、级别、类别、摘要），含配置文件 rule-paths 中的自定义规则。"""
+    linter = _linter(_config(None), profile, (), ())
     for rule in sorted(linter.rules, key=lambda r: r.id):
         click.echo(f"{rule.id}  {rule.severity.value:<7}  {rule.category:<34} {rule.summary}")
 
@@ -332,9 +337,12 @@ def explain(rule_id) -> None:
     """显示一条规则的说明、依据和示例。"""
     from .docs import explain_rule
     from .lexicons import load_lexicons
-    from .rules import load_rules
+    from .rules import RuleError, load_rules
 
-    ruleset = load_rules(load_lexicons())
+    try:
+        ruleset = load_rules(load_lexicons(), _config(None).rule_paths)
+    except RuleError as err:
+        raise click.UsageError(str(err)) from None
     rule = ruleset.rules.get(rule_id.upper())
     if rule is None:
         raise click.UsageError(f"没有规则 {rule_id}；用 indlint rules 查看全部规则")
@@ -418,10 +426,13 @@ def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
     # The findings are check's (per-file ignores and suppressions applied); the report also
     # draws each form, so each file is read once more for its Document.
     entries = [(r.path, read_path(r.path), r.findings) for r in result.files]
+    from .report import write_atomic
+
+    _refuse_inputs([("html", output)], [r.path for r in result.files])
     try:
-        Path(output).write_text(render_report(entries, linter.tools), encoding="utf-8")
+        write_atomic(output, render_report(entries, linter.tools))
     except OSError as err:
-        raise click.ClickException(f"无法写入 {output}：{err}") from None
+        raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
     click.echo(f"审核报告已写入 {output}", err=True)
 
 

@@ -92,6 +92,10 @@ def _check_shapes(path: Path, data: dict) -> None:
     for key in ("severity", "per-file-ignores"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             raise ConfigError(f"{path}: {key} 应为映射（键: 值）")
+    for pattern, ids in (data.get("per-file-ignores") or {}).items():
+        items = ids if isinstance(ids, list) else [ids]
+        if not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{path}: per-file-ignores 中 {pattern} 的值应为规则或类别（文字或列表）")
     for key in ("select", "ignore", "rule-paths"):
         value = data.get(key)
         if value is not None and not isinstance(value, (list, str)):

@@ -23,7 +23,9 @@ FORM_ALIASES = {"项目名称": "project", "年度总体目标": "goal", "项目
                 "主管部门": "department", "实施单位": "implementer", "绩效指标": "indicators",
                 "指标": "indicators", "年度": "year", "类型": "kind", "总分": "total_score",
                 "资金": "budget", "项目资金": "budget"}
-ROW_ALIASES = {"一级指标": "l1", "二级指标": "l2", "三级指标": "name", "年度指标值": "target",
+ROW_ALIASES = {"一级指标": "l1", "二级指标": "l2", "三级指标": "name", "指标名称": "name",
+               "年度目标值": "target", "预期指标值": "target", "实际值": "actual", "完成值": "actual",
+               "指标值依据": "basis", "年度指标值": "target",
                "指标值": "target", "目标值": "target", "实际完成值": "actual", "分值": "score_max",
                "权重": "score_max", "得分": "score", "指标值设定依据": "basis",
                "目标值依据": "basis", "偏差原因分析及改进措施": "deviation",
@@ -323,9 +325,27 @@ def _form(index: int, node) -> Form:
         raise ReadError(f"第 {node.pos.line} 行起的表没有 indicators（指标）列表")
     if not isinstance(rows, _Seq):
         raise ReadError(f"第 {rows.pos.line} 行：indicators 应为列表，实际是{_kind_zh(rows)}")
+    if meta.get("kind") is not None:
+        meta["kind"] = _form_kind(meta["kind"], positions["kind"])
     return Form(index, MappingProxyType(meta), MappingProxyType(budget),
                 tuple(_row(i, r) for i, r in enumerate(rows.items, start=1)), node.pos,
                 MappingProxyType(positions))
+
+
+#: Spellings of the two kinds of form (formats.md: declaration | self-evaluation).
+FORM_KINDS = {"declaration": "declaration", "申报表": "declaration", "绩效目标申报表": "declaration",
+              "目标表": "declaration", "self-evaluation": "self-evaluation",
+              "self_evaluation": "self-evaluation", "selfevaluation": "self-evaluation",
+              "自评表": "self-evaluation", "绩效自评表": "self-evaluation", "自评": "self-evaluation"}
+
+
+def _form_kind(text: str, pos: Pos) -> str:
+    """The kind of a form, or ReadError: a misspelt kind would silently skip the 自评 checks."""
+    kind = FORM_KINDS.get(text.strip().lower())
+    if kind is None:
+        raise ReadError(f"第 {pos.line} 行：kind 应为 declaration（申报表）或 self-evaluation（自评表），"
+                        f"实际是「{text[:40]}」")
+    return kind
 
 
 def _row(index: int, node) -> Row:

@@ -173,7 +173,12 @@ def load_rule(path: str, text: str | None, categories: Mapping[str, Category], l
         raise RuleError(f"{path}:1: 规则文件应为映射")
     try:
         return _build(path, data, categories, lexicons)
-    except (ParamError, SelectorError, RuleFieldError) as err:
+    except (ParamError, SelectorError, RuleFieldError, TypeError, ValueError, KeyError,
+            ArithmeticError) as err:
+        # A kind's parameter of the wrong shape (a scalar for a list, text for a number)
+        # is the rule file's error, reported like any other: file, line, exit 2.
+        if not isinstance(err, (ParamError, SelectorError, RuleFieldError)):
+            err = ParamError(f"check 的参数类型不对：{err}")
         key = getattr(err, "key", None) or _guess_key(err)
         text = text if text is not None else _user_text(path, file)
         raise RuleError(f"{path}:{_line_of(text, key)}: {err}") from None

@@ -42,7 +42,13 @@ def take(params: dict, required: Iterable[str] = (), optional: Iterable[str] = (
     if missing:
         raise ParamError(f"缺少参数 {', '.join(missing)}")
     if unknown:
-        raise ParamError(f"未知参数 {', '.join(unknown)}")
+        raise ParamError(f"未知参数 {', '.join(map(str, unknown))}")
+    for key in ("field", "function", "relation", "mode"):
+        if key in params and not isinstance(params[key], str):
+            raise ParamError(f"参数 {key} 应为文字")
+    for key in ("reject", "expect", "fields", "require", "terms"):
+        if key in params and not isinstance(params[key], list):
+            raise ParamError(f"参数 {key} 应为列表")
     return params
 
 
