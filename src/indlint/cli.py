@@ -354,24 +354,29 @@ def explain(rule_id) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--profile", default=None, help="规则预设")
-def score(paths, fmt, profile) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="配置文件")
+def score(paths, fmt, profile, config_path) -> None:
     """按事前绩效评估评分表计算“项目绩效”部分（20 分）并说明每一处扣分。"""
     from .reader import read_path
+    from .run import check_paths
     from .score import score_form
 
-    config = _config(None)
+    config = _config(config_path)
     linter = _linter(config, profile, (), ())
-    results = []
-    for path in iter_files(paths):
-        doc = read_path(path)
+    results, unreadable = [], 0
+    # The findings are check's (ignores and suppressions applied); each file is read again
+    # for its forms, as the HTML report does.
+    for result in check_paths(linter, config, iter_files(paths)).files:
+        doc = read_path(result.path)
         if doc.error:
-            click.echo(f"{path}: 文件无法读取：{doc.error}", err=True)
+            unreadable += 1
+            click.echo(f"{result.path}: 文件无法读取：{doc.error}", err=True)
             continue
-        findings = linter.lint(doc)
         for form in doc.forms:
-            mine = [f for f in findings if f.form == form.index]
-            results.append((path, score_form(form, mine, linter.tools)))
+            mine = [f for f in result.findings if f.form == form.index]
+            results.append((result.path, score_form(form, mine, linter.tools)))
     click.echo(_format_scores(results, fmt), nl=False)
+    sys.exit(EXIT_FINDINGS if unreadable else EXIT_OK)
 
 
 def _num(number) -> str:
@@ -389,7 +394,7 @@ def _format_scores(results, fmt: str) -> str:
                           ensure_ascii=False, indent=2) + "\n"
     lines = []
     for path, s in results:
-        lines.append(f"{path} 第{s.form}张表「{s.project}」：项目绩效 {_num(s.total)}/{_num(s.maximum)} 分")
+        lines.append(f"{path} 第{s.form + 1}张表「{s.project}」：项目绩效 {_num(s.total)}/{_num(s.maximum)} 分")
         for item in s.items:
             lines.append(f"  {item.code} {item.label}：{_num(item.got)}/{_num(item.maximum)}")
             lines += [f"      - {d}" for d in item.deductions]

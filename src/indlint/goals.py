@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .selfeval import plain_number
 from .units import Units
 from .values import UnitKind
 
@@ -77,7 +78,7 @@ def measured(promise: Promise, rows) -> bool:
         value = rf.target
         if not (value.unit_kind in kinds or rf.name.counts in kinds):
             continue
-        if value.number is not None and value.number == _decimal(promise.number):
+        if value.number is not None and value.number == plain_number(promise.number):
             return True
         if terms & _bigrams(rf.name.core):
             return True
@@ -89,10 +90,6 @@ def _bigrams(text: str) -> set[str]:
     han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
     return {w[i:i + 2] for w in han.split() for i in range(len(w) - 1)} - _GENERIC
 
-
-def _decimal(text: str):
-    from decimal import Decimal
-    return Decimal(text.replace(",", ""))
 
 
 def repeated_paragraphs(goal: str) -> list[str]:

@@ -99,6 +99,8 @@ class NameAnalyser:
             yield "negative"
         if self._process(text):
             yield "process"
+        if self._money(core):
+            yield "money"
         if core.endswith(tuple(n["measure_suffixes"])):
             yield "measure"
         if any(m in text for m in n["mechanism_marks"]):
@@ -108,8 +110,9 @@ class NameAnalyser:
 
     def _negative(self, text: str) -> bool:
         n = self._names
-        return (any(s in text for s in n["negative_stems"])
-                and not any(p in text for p in n["positive_overrides"]))
+        ends = tuple(s + m for s in n["negative_stems"] for m in ("", *n["negative_measures"]))
+        return (text.endswith(ends) or _TRAILING_NOTE.sub("", text).endswith(ends)) and \
+            not any(p in text for p in n["positive_overrides"])
 
     def _process(self, text: str) -> bool:
         n = self._names
@@ -117,13 +120,19 @@ class NameAnalyser:
             return False
         return any(all(part in text for part in pattern) for pattern in n["process_patterns"])
 
+    def _money(self, core: str) -> bool:
+        n = self._names
+        return core.endswith(tuple(n["money_endings"])) and not any(
+            e in core for e in n["process_exempt"])
+
     def _form_traits(self, core: str, first: str):
         """Traits of the name's form: slogans, tasks, outcomes, objects, own targets."""
         n = self._names
         measure = core.endswith(tuple(n["measure_suffixes"]))
-        if first in n["change_verbs"] or (not measure and (
-                first in n["direction_verbs"] or first in n["purpose_starters"])):
-            yield "slogan"
+        if first in n["change_verbs"]:
+            yield "slogan"               # 提高就业率: asks for a change, whatever follows
+        elif not measure and (first in n["direction_verbs"] or first in n["purpose_starters"]):
+            yield "aim"                  # 为…提供支撑, 打造…: measurable only with a number target
         elif first in n["activity_verbs"]:
             yield "task"
         if not measure and core.endswith(tuple(n["outcome_endings"])):

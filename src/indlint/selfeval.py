@@ -43,6 +43,17 @@ def plain_number(text: str | None) -> Decimal | None:
         return None
 
 
+def format_number(number: Decimal | None) -> str:
+    """A score or amount for a message: at most two decimals, no trailing zeros."""
+    if number is None:
+        return ""
+    try:
+        text = f"{number.quantize(Decimal('0.01')):f}"
+    except ArithmeticError:     # too many digits to round: show it as it is
+        text = f"{number:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) or "0"
+
+
 def scores(f: RowFacts) -> tuple[Decimal | None, Decimal | None]:
     """The row's (score, score_max)."""
     return plain_number(f.row.get("score")), plain_number(f.row.get("score_max"))

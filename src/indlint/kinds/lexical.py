@@ -9,12 +9,18 @@ MODES = ("prefix", "suffix", "contains", "equals")
 
 
 class Lexical(RowKind):
-    """Fire when ``field`` matches ``words`` (a lexicon reference or a list) in ``mode``."""
+    """Fire when ``field`` matches ``words`` (a lexicon reference or a list) in ``mode``.
+
+    With ``absent: true`` it fires when the field matches none of them instead.
+    """
 
     fields = ("matched",)
 
     def __init__(self, params: dict, lexicons):
-        p = take(params, ["field", "mode", "words"])
+        p = take(params, ["field", "mode", "words"], ["absent"])
+        if not isinstance(p.get("absent", False), bool):
+            raise ParamError("absent 应为 true 或 false")
+        self.absent = p.get("absent", False)
         if p["mode"] not in MODES:
             raise ParamError(f"mode 应为 {', '.join(MODES)} 之一")
         words = p["words"]
@@ -26,10 +32,10 @@ class Lexical(RowKind):
 
     def check_row(self, facts: RowFacts) -> Hit | None:
         text = clean_name(facts.row.get(self.field))
-        for word in self.words:
-            if _matches(self.mode, text, word):
-                return Hit(self.field, {"matched": word})
-        return None
+        matched = next((w for w in self.words if _matches(self.mode, text, w)), None)
+        if self.absent:
+            return Hit(self.field) if matched is None else None
+        return None if matched is None else Hit(self.field, {"matched": matched})
 
 
 def _matches(mode: str, text: str, word: str) -> bool:

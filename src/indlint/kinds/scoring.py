@@ -1,30 +1,18 @@
 """Relations of self-evaluation rows (自评表): scores, actual values and deviation reasons."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..analysis import RowFacts
-from ..selfeval import (TIERS, TOLERANCE, actual_problem, expected_score, has_deviation, meets,
-                        scores)
+from ..selfeval import (TIERS, TOLERANCE, actual_problem, expected_score, format_number,
+                        has_deviation, meets, scores)
 from ..values import Kind
 from .base import Hit
-
-
-def _fmt(number: Decimal | None) -> str:
-    if number is None:
-        return ""
-    try:
-        text = f"{number.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    except ArithmeticError:     # too many digits to round: show it as it is
-        text = f"{number:f}"
-    return text or "0"
 
 
 def score_exceeds(f: RowFacts) -> Hit | None:
     """得分 greater than 分值 ([R C1] 「得分必须小于等于权重！」)."""
     score, weight = scores(f)
     if score is not None and weight is not None and score > weight:
-        return Hit("score", {"expected": _fmt(weight)})
+        return Hit("score", {"expected": format_number(weight)})
     return None
 
 
@@ -35,7 +23,8 @@ def unmet_full_score(f: RowFacts) -> Hit | None:
         return None
     if meets(f) is False:
         expected = expected_score(f)
-        return Hit("score", {"expected": _fmt(expected) if expected is not None else "低于满分"})
+        shown = format_number(expected) if expected is not None else "低于满分"
+        return Hit("score", {"expected": shown})
     return None
 
 
@@ -56,13 +45,14 @@ def score_inconsistent(f: RowFacts) -> Hit | None:
     if tier is not None:
         low, high = tier
         if not low * weight <= score <= high * weight:
-            return Hit("score", {"expected": f"{_fmt(low * weight)}–{_fmt(high * weight)}"})
+            band = f"{format_number(low * weight)}–{format_number(high * weight)}"
+            return Hit("score", {"expected": band})
         return None
     if meets(f):             # the target was met: anything short of full marks needs a reason
-        return Hit("score", {"expected": _fmt(weight)})
+        return Hit("score", {"expected": format_number(weight)})
     expected = expected_score(f)
     if expected is not None and abs(expected - score) > TOLERANCE * weight:
-        return Hit("score", {"expected": _fmt(expected)})
+        return Hit("score", {"expected": format_number(expected)})
     return None
 
 

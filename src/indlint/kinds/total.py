@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from ..selfeval import plain_number
+from ..selfeval import format_number, plain_number
 from .base import FormFacts, FormKind, Hit, ParamError, take
 
 COMPARES = ("equal", "at-most")
@@ -47,9 +47,5 @@ class Total(FormKind):
                  else abs(total - target) > self.tolerance)
         if wrong:
             yield Hit(str(self.target).partition(".")[2] or "indicators",
-                      {"sum": _fmt(total), "expected": _fmt(target)})
+                      {"sum": format_number(total), "expected": format_number(target)})
 
-
-def _fmt(number: Decimal) -> str:
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
