@@ -35,7 +35,7 @@ _PLACEHOLDER = re.compile(r"[Xx×*※]{2,}|[Xx×*]+(?=[月日号年])")
 #: Examples of strings that fail to parse, by class (lark's match_examples).
 PROBLEM_EXAMPLES = {
     Problem.LETTERS: ["M.8万元", "A12人", "1O0%", "9o%"],
-    Problem.TRAILING_TEXT: ["2021年12月完成了", "≥95%左右", "100%完成任务", "3次以上活动"],
+    Problem.TRAILING_TEXT: ["2021年12月完成了", "≥95%的人", "100%完成任务", "3次以上活动"],
     Problem.SYMBOLS: ["≥≥90%", "=>5次", "90%%%", "><3"],
 }
 
@@ -113,6 +113,9 @@ class _ToParts(Transformer):
     # ---- whole values ----------------------------------------------------------
     def quantity(self, items):
         parts = _merge(items)
+        for tok in items:
+            if isinstance(tok, Token) and tok.type in ("APPROX", "APPROX_POST"):
+                parts["notes"].append(Note.APPROX)
         if "comparator" not in parts:
             parts["notes"].append(Note.NO_COMPARATOR)
         return Kind.QUANTITY, parts
@@ -149,6 +152,10 @@ class _ToParts(Transformer):
     def date_point(self, items):
         out: dict = {}
         for tok in items:
+            if tok.type == "DOTTED_DATE":
+                parts = [int(p) for p in re.split(r"[./-]", str(tok))]
+                out.update(zip(("year", "month", "day"), parts))
+                continue
             digits = int(re.sub(r"\D", "", str(tok)) or 0)
             if tok.type == "YEAR":
                 out["year"] = digits

@@ -101,6 +101,7 @@ class Note(str, Enum):
     CHINESE_NUMERAL = "chinese-numeral"      # 百分之九十
     FULLWIDTH = "fullwidth"                  # full-width digits or signs
     SPACES = "spaces"                        # 2 个
+    APPROX = "approx"                        # 约500人, 500人左右: not a firm target
 
 
 class Problem(str, Enum):
