@@ -84,3 +84,21 @@ def test_extra_rule_folder_adds_a_rule(lexicons, tmp_path):
 def test_docs_rules_md_is_fresh(ruleset):
     written = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert written == rules_markdown(ruleset.rules.values()), "run: make docs"
+
+
+def test_every_check_kind_runs_from_a_rule_file(lexicons, tmp_path):
+    """`required` is used by no shipped rule: a reviewer's rule with it loads and fires."""
+    from indlint.engine import Linter, make_analysers
+    from indlint.reader import read_string
+    from indlint.rules import load_profile
+
+    rule_text = GOOD_RULE.replace("ZZ01", "ZZ02").replace(
+        "check: {kind: select}", "check: {kind: required, fields: [basis]}").replace(
+        'message: "{name}"', 'message: "{name} 缺少 {missing}"')
+    (tmp_path / "ZZ02.yaml").write_text(rule_text, encoding="utf-8")
+    rule = load_rules(lexicons, [str(tmp_path)]).rules["ZZ02"]
+    linter = Linter((rule,), make_analysers(lexicons, load_profile("default")), {})
+    doc = read_string("project: x\nindicators:\n  - {name: 培训人数, target: '≥5人'}\n"
+                      "  - {name: 体检人数, target: '=28人', basis: 计划标准}\n")
+    found = linter.lint(doc)
+    assert [(f.row, f.message) for f in found] == [(1, "培训人数 缺少 basis")]

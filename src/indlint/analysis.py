@@ -14,7 +14,6 @@ from .names import NameAnalyser, NameInfo
 from .parse import ValueParser, normalise
 from .values import Kind, Note, Value
 
-_TIME_BASES = ("天", "日", "周", "月", "年", "季", "季度", "次")
 _HUNDRED = Decimal(100)
 # Notation a reviewer would normalise (style.format; defects.yaml).
 _ODD_NOTATION = {Note.ASCII_COMPARATOR, Note.ODD_COMPARATOR, Note.TRAILING_ZEROS, Note.PAREN_UNIT,
@@ -94,7 +93,7 @@ def value_traits(value: Value, vocab) -> frozenset[str]:
     if value.is_missing:
         traits.add("missing")
     if value.has_number:
-        traits |= _number_traits(value)
+        traits |= _number_traits(value, vocab)
     if value.kind is Kind.DEADLINE and value.deadline.loose:
         traits.add("loose-deadline")
     if value.kind in (Kind.WORD, Kind.NONE):
@@ -102,7 +101,7 @@ def value_traits(value: Value, vocab) -> frozenset[str]:
     return frozenset(traits)
 
 
-def _number_traits(value: Value) -> set[str]:
+def _number_traits(value: Value, vocab) -> set[str]:
     traits = {"number"}
     number = value.upper if value.upper is not None else value.number
     if value.unit is None:
@@ -124,7 +123,7 @@ def _number_traits(value: Value) -> set[str]:
         traits.add("hundred")
     if set(value.notes) & _ODD_NOTATION:
         traits.add("notation")
-    if value.per is not None and value.per in _TIME_BASES:
+    if value.per is not None and value.per in vocab["time_bases"]:
         traits.add("frequency")
     if value.per is not None:
         traits.add("per")

@@ -8,9 +8,6 @@ from .selfeval import plain_number
 from .units import Units
 from .values import UnitKind
 
-# Two-character pieces too common to tie a goal to an indicator.
-_GENERIC = {"开展", "完成", "举办", "组织", "进行", "实施", "提升", "提高", "项目", "工作", "活动",
-            "全年", "年度", "计划", "预计", "安排", "建设", "服务", "人数", "数量", "次数"}
 _QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s，,。；;、:：()（）]{1,4})")
 #: Bounds on the work one goal text can cause (a goal is a paragraph or two).
 MAX_GOAL_CHARS = 20_000
@@ -73,14 +70,15 @@ def _is_date(sentence: str, match: re.Match) -> bool:
 def measured(promise: Promise, rows) -> bool:
     """Whether some row measures the promised quantity: same number and kind, or a shared term."""
     kinds = _ALIKE.get(promise.kind, {promise.kind})
-    terms = _bigrams(promise.context)
+    generic = frozenset(rows[0].tools.lexicons.vocabulary["generic_terms"]) if rows else frozenset()
+    terms = _bigrams(promise.context) - generic
     for rf in rows:
         value = rf.target
         if not (value.unit_kind in kinds or rf.name.counts in kinds):
             continue
         if value.number is not None and value.number == plain_number(promise.number):
             return True
-        if terms & _bigrams(rf.name.core):
+        if terms & (_bigrams(rf.name.core) - generic):
             return True
     return False
 
@@ -88,7 +86,7 @@ def measured(promise: Promise, rows) -> bool:
 def _bigrams(text: str) -> set[str]:
     """Two-character pieces of the Chinese text: 饮水 in 改善9200人饮水条件 and 饮水工程人口数."""
     han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
-    return {w[i:i + 2] for w in han.split() for i in range(len(w) - 1)} - _GENERIC
+    return {w[i:i + 2] for w in han.split() for i in range(len(w) - 1)}
 
 
 

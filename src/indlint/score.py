@@ -19,7 +19,6 @@ from .model import Finding, Form
 #: Categories that make an indicator unclear (not 明确) or its value unreasonable.
 UNCLEAR = ("value.", "name.not-measurable", "unit.", "comparator.", "level.", "duplicate")
 _HALF, _ONE, _TWO = Decimal("0.5"), Decimal(1), Decimal(2)
-_INFLUENCE_MARKS = ("制度", "机制", "长效", "队伍", "人员", "人才", "经费", "资金", "持续", "运维", "维护")
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,8 @@ def _influence_item(rows, flagged) -> ScoreItem:
     got = _ONE if clear else Decimal(0)
     if not clear:
         notes.append("没有明确的影响力（可持续影响）指标：扣 1 分")
-    if any(m in r.name.text for r in clear for m in _INFLUENCE_MARKS):
+    marks = rows[0].tools.lexicons.vocabulary["influence_marks"] if rows else ()
+    if any(m in r.name.text for r in clear for m in marks):
         got += _HALF
     else:
         notes.append("影响力指标未涉及制度保障、人力资源或经费的长期可持续性：扣 0.5 分")

@@ -65,14 +65,13 @@ def comparable(target: Value, actual: Value) -> tuple[Decimal, Decimal] | None:
         return None
     t, a = target.number, actual.number
     if target.unit and actual.unit and target.unit != actual.unit:
-        ts, as_ = _scale(target.unit), _scale(actual.unit)
-        if target.unit_kind != actual.unit_kind or ts is None or as_ is None:
+        if target.unit_kind != actual.unit_kind:
             return None
-        t, a = t * ts, a * as_
+        t, a = t * _scale(target.unit), a * _scale(actual.unit)
     return t, a
 
 
-def _scale(unit: str) -> Decimal | None:
+def _scale(unit: str) -> Decimal:
     for word, factor in _SCALES.items():
         if unit.startswith(word):
             return factor
@@ -145,4 +144,4 @@ def actual_problem(f: RowFacts) -> str | None:
 def has_deviation(f: RowFacts) -> bool:
     """Whether a deviation reason (偏差原因) is given; 无 / 0 / 一 / / do not count."""
     text = f.row.get("deviation").strip()
-    return bool(text) and text not in {"无", "0", "一", "-", "—", "/", "暂无", "无偏差"}
+    return bool(text) and text not in f.tools.lexicons.vocabulary["empty_reasons"]

@@ -169,11 +169,6 @@ class Value:
         """Whether the value is a ratio (%, ‰, 个百分点 …)."""
         return self.has_number and self.unit_kind is UnitKind.RATIO
 
-    @property
-    def is_zero(self) -> bool:
-        """Whether the value is the number zero."""
-        return self.kind is Kind.QUANTITY and self.number == 0
-
     def describe(self) -> dict:
         """Return a plain, JSON-ready dict of the fields that are set (for parse-value and tests)."""
         out: dict = {"kind": self.kind.value}
