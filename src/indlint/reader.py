@@ -80,6 +80,9 @@ def compose(text: str):
         for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
             if count + extra > MAX_EVENTS:
                 raise ReadError(f"文件过大：超过 {MAX_EVENTS} 个 YAML 节点（别名 *锚点 按展开后计）")
+            if event.__class__ is _SCALAR and not event.anchor and stack:
+                _attach(stack[-1], _scalar(event))      # the common case, kept short and fast
+                continue
             kind = _EVENTS.get(type(event))
             if kind is None:
                 continue
@@ -127,10 +130,7 @@ def _node_of(kind: str, event, anchors):
             raise ReadError(f"第 {event.start_mark.line + 1} 行：引用了未定义的锚点 *{event.anchor}")
         return anchors[event.anchor]
     if kind == "scalar":
-        value = event.value
-        if event.style is None and event.implicit[0] and value in _NULLS:
-            value = None
-        node = _Scalar(value, _pos(event))
+        node = _scalar(event)
     elif kind == "map":
         node = _Map(_pos(event))
     else:
@@ -140,14 +140,25 @@ def _node_of(kind: str, event, anchors):
     return node
 
 
+_SCALAR = yaml.ScalarEvent
+
+
+def _scalar(event) -> _Scalar:
+    value, start = event.value, event.start_mark
+    if event.style is None and value in _NULLS and event.implicit[0]:
+        value = None
+    return _Scalar(value, Pos(start.line + 1, start.column + 1, start.index, event.end_mark.index))
+
+
 def _attach(parent, node) -> None:
-    if isinstance(parent, _Seq):
-        parent.items.append(node)
-    elif parent.items and parent.items[-1][1] is None:
-        parent.items[-1] = (parent.items[-1][0], node)
+    items = parent.items
+    if parent.__class__ is _Seq:
+        items.append(node)
+    elif items and items[-1][1] is None:
+        items[-1] = (items[-1][0], node)
     else:
-        key = node if isinstance(node, _Scalar) else _Scalar(None, node.pos)
-        parent.items.append((key, None))
+        key = node if node.__class__ is _Scalar else _Scalar(None, node.pos)
+        items.append((key, None))
 
 
 def _yaml_message(err: yaml.YAMLError, text: str) -> str:
