@@ -45,6 +45,11 @@ class RowFacts:
     tools: Analysers
 
     @cached_property
+    def memo(self) -> dict:
+        """Room for derived facts that checks share (the row's scores, …), computed once."""
+        return {}
+
+    @cached_property
     def levels(self) -> Levels:
         """The row's l1 / l2 reading."""
         return self.tools.levels.judge(self.row.fields.get("l1"), self.row.fields.get("l2"))

@@ -55,8 +55,12 @@ def format_number(number: Decimal | None) -> str:
 
 
 def scores(f: RowFacts) -> tuple[Decimal | None, Decimal | None]:
-    """The row's (score, score_max)."""
-    return plain_number(f.row.get("score")), plain_number(f.row.get("score_max"))
+    """The row's (score, score_max), read once per row (five rules ask)."""
+    found = f.memo.get("scores")
+    if found is None:
+        found = f.memo["scores"] = (plain_number(f.row.get("score")),
+                                    plain_number(f.row.get("score_max")))
+    return found
 
 
 def comparable(target: Value, actual: Value) -> tuple[Decimal, Decimal] | None:
