@@ -94,17 +94,40 @@ def input_invalid(path: str, message: str) -> Finding:
                    suggestion="检查文件路径、编码（UTF-8 或 GBK）和 YAML 格式，参见 README 中的申报表格式")
 
 
-def template_values(form: Form, row, args: Mapping) -> dict:
-    """Values a message template may use."""
-    year = year_of(form)
-    values = {"project": form.project, "year": str(year) if year else "本", "row": ""}
-    if row is not None:
-        values.update({k: row.get(k) for k in ("name", "target", "l1", "l2", "actual", "unit",
-                                               "nature", "score", "score_max", "basis")})
-        values["row"] = str(row.index)
-        values["rate_name"] = rate_name(row.get("name"))
-    values.update({k: str(v) for k, v in args.items()})
-    return {k: _short(v) for k, v in values.items()}
+_ROW_KEYS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", "score",
+                       "score_max", "basis"})
+
+
+class TemplateValues(dict):
+    """Values a message template may use, each worked out only when a template asks for it."""
+
+    def __init__(self, form: Form, row, args: Mapping):
+        super().__init__((k, _short(str(v))) for k, v in args.items())
+        self.form, self.row = form, row
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _short(self._value(key))
+        return value
+
+    def _value(self, key: str) -> str:
+        row = self.row
+        if key == "project":
+            return self.form.project
+        if key == "year":
+            year = year_of(self.form)
+            return str(year) if year else "本"
+        if row is None:
+            return ""
+        if key in _ROW_KEYS:
+            return row.get(key)
+        if key == "row":
+            return str(row.index)
+        return rate_name(row.get("name")) if key == "rate_name" else ""
+
+
+def template_values(form: Form, row, args: Mapping) -> TemplateValues:
+    """Values a message template may use (lazily: most templates use two or three)."""
+    return TemplateValues(form, row, args)
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -119,14 +142,9 @@ def rate_name(name: str) -> str:
     return core if core.endswith("率") else core + "率"
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return ""
-
-
-def fill(template: str, values: Mapping) -> str:
+def fill(template: str, values: TemplateValues) -> str:
     """Fill a message template; an unknown placeholder reads as empty."""
-    return template.format_map(_Blank(values))
+    return template.format_map(values)
 
 
 def build_linter(profile: str = "default", select: Iterable[str] = (), ignore: Iterable[str] = (),

@@ -44,6 +44,8 @@ class NameAnalyser:
         self._names = lexicons.names
         self._cache: dict[str, NameInfo] = {}
         n = lexicons.names
+        self._negative_ends = tuple(s + m for s in n["negative_stems"]
+                                    for m in ("", *n["negative_measures"]))
         self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
                                     *n["purpose_starters"]}))
 
@@ -110,7 +112,7 @@ class NameAnalyser:
 
     def _negative(self, text: str) -> bool:
         n = self._names
-        ends = tuple(s + m for s in n["negative_stems"] for m in ("", *n["negative_measures"]))
+        ends = self._negative_ends
         return (text.endswith(ends) or _TRAILING_NOTE.sub("", text).endswith(ends)) and \
             not any(p in text for p in n["positive_overrides"])
 
