@@ -9,6 +9,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+#: A small declaration with one error (居民满意度 | 满意, VL03), used by several test modules.
+GOOD = """kind: declaration
+project: 测试项目
+year: 2026
+indicators:
+  - {l1: 产出指标, l2: 数量指标, name: 体检人数, target: "=28人"}
+  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 居民满意度, target: 满意}
+"""
+
+
 def shared_path(*parts: str) -> Path:
     """A file from ../shared, or skip the test with the reason when it is absent."""
     path = SHARED.joinpath(*parts)

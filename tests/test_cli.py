@@ -11,15 +11,10 @@ from click.testing import CliRunner
 from indlint.cli import main
 from indlint.reader import MAX_FILE_BYTES
 
+from conftest import GOOD
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "findings.schema.json").read_text(encoding="utf-8"))
-GOOD = """kind: declaration
-project: 测试项目
-year: 2026
-indicators:
-  - {l1: 产出指标, l2: 数量指标, name: 体检人数, target: "=28人"}
-  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 居民满意度, target: 满意}
-"""
 
 
 def run(*args: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from indlint.cli import main
@@ -75,24 +76,15 @@ def test_pyproject_table(tmp_path, monkeypatch):
     assert "VL03" not in rules_of(run(tmp_path, monkeypatch, "a.yaml"))
 
 
-def test_unknown_key_rule_or_profile_exits_two(tmp_path, monkeypatch):
-    for config, needle in (("colour: red\n", "colour"), ("ignore: [QQ01]\n", "QQ01"),
-                           ("profile: nope\n", "nope")):
-        setup_dir = tmp_path / needle
-        setup_dir.mkdir()
-        setup(setup_dir, config)
-        result = run(setup_dir, monkeypatch, "forms")
-        assert result.exit_code == 2 and needle in result.output
-
-
-def test_config_shapes_are_checked(tmp_path, monkeypatch):
-    for config, needle in (("severity: [a]\n", "severity"), ("per-file-ignores: [x]\n", "per-file-ignores"),
-                           ("rule-paths: [nowhere]\n", "nowhere")):
-        folder = tmp_path / needle
-        folder.mkdir()
-        setup(folder, config)
-        result = run(folder, monkeypatch, "forms")
-        assert result.exit_code == 2 and needle in result.output and "Traceback" not in result.output
+@pytest.mark.parametrize("config,needle", [
+    ("colour: red\n", "colour"), ("ignore: [QQ01]\n", "QQ01"), ("profile: nope\n", "nope"),
+    ("severity: [a]\n", "severity"), ("per-file-ignores: [x]\n", "per-file-ignores"),
+    ("rule-paths: [nowhere]\n", "nowhere")])
+def test_bad_configuration_exits_two_naming_it(tmp_path, monkeypatch, config, needle):
+    """An unknown key, rule or profile, or a key of the wrong shape: exit 2, named, no traceback."""
+    setup(tmp_path, config)
+    result = run(tmp_path, monkeypatch, "forms")
+    assert result.exit_code == 2 and needle in result.output and "Traceback" not in result.output
 
 
 def test_non_utf8_config_is_a_clear_error(tmp_path, monkeypatch):

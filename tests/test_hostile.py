@@ -27,6 +27,7 @@ from indlint.parse import ValueParser
 from indlint.reader import MAX_FILE_BYTES, read_path, read_string
 from indlint.report import FORMATTERS, Summary
 
+from conftest import GOOD
 from test_config import RATE_RULE   # a sibling test module (tests/ is on the path)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,13 +36,6 @@ HANG = 60
 #: The time allowed for the cases that once hung (FIFOs, alias bombs): short, to spare CI.
 KNOWN_HANG = 5
 
-GOOD = """kind: declaration
-project: 测试项目
-year: 2026
-indicators:
-  - {l1: 产出指标, l2: 数量指标, name: 体检人数, target: "=28人"}
-  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 居民满意度, target: 满意}
-"""
 
 
 # ---- shared objects and the seed vocabulary -------------------------------------------------
