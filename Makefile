@@ -22,7 +22,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 docs: install
-	$(BIN)/python -m indlint.docs > docs/rules.md
+	$(BIN)/python -m indlint.output.docs > docs/rules.md
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .indlint_cache

@@ -29,11 +29,11 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def lexicons():
-    from indlint.lexicons import load_lexicons
+    from indlint.values.lexicons import load_lexicons
     return load_lexicons()
 
 
 @pytest.fixture(scope="session")
 def ruleset(lexicons):
-    from indlint.rules import load_rules
+    from indlint.judge.rules import load_rules
     return load_rules(lexicons)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from indlint import cache
-from indlint.lexicons import load_lexicons
-from indlint.rules import load_rules
+from indlint.core import cache
+from indlint.values.lexicons import load_lexicons
+from indlint.judge.rules import load_rules
 
 
 def test_cache_is_written_reused_and_invalidated(tmp_path, monkeypatch):

@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from indlint.cli import main
-from indlint.reader import MAX_FILE_BYTES
+from indlint.app.cli import main
+from indlint.read.yamlform import MAX_FILE_BYTES
 
 from conftest import GOOD
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indlint.cli import main
+from indlint.app.cli import main
 
 FORM = """project: 测试项目
 year: 2026

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from indlint.fix import fix_file, normalise_notation, write_fix
-from indlint.lexicons import load_lexicons
-from indlint.parse import ValueParser
-from indlint.reader import read_path
+from indlint.app.fix import fix_file, normalise_notation, write_fix
+from indlint.values.lexicons import load_lexicons
+from indlint.values.parse import ValueParser
+from indlint.read.files import read_path
 
 FORM = """# 申报表（注释要保留）
 project: 测试项目   # 行尾注释

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import shared_path
-from indlint.cli import CHECK_FORMATS, main
-from indlint.report import FORMATTERS, md_cell
+from indlint.app.cli import CHECK_FORMATS, main
+from indlint.output.report import FORMATTERS, md_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = [
@@ -182,7 +182,7 @@ def test_github_lines_parse(tmp_path):
 
 
 def test_github_escaping():
-    from indlint.report import _gh_data, _gh_property
+    from indlint.output.report import _gh_data, _gh_property
 
     assert _gh_data("100%\r\n好") == "100%25%0D%0A好"
     assert _gh_property("a,b:c%") == "a%2Cb%3Ac%25"

@@ -18,14 +18,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indlint import spreadsheet
-from indlint.cli import main
-from indlint.engine import build_linter
-from indlint.lexicons import load_lexicons
-from indlint.model import ROW_FIELDS, Document, Form, Pos, Row
-from indlint.parse import ValueParser
-from indlint.reader import MAX_FILE_BYTES, read_path, read_string
-from indlint.report import FORMATTERS, Summary
+from indlint.read import spreadsheet
+from indlint.app.cli import main
+from indlint.judge.engine import build_linter
+from indlint.values.lexicons import load_lexicons
+from indlint.core.model import ROW_FIELDS, Document, Form, Pos, Row
+from indlint.values.parse import ValueParser
+from indlint.read.files import read_path
+from indlint.read.yamlform import MAX_FILE_BYTES, read_string
+from indlint.output.report import FORMATTERS, Summary
 
 from conftest import GOOD
 from test_config import RATE_RULE   # a sibling test module (tests/ is on the path)
@@ -195,7 +196,7 @@ def documents(draw) -> Document:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_linter_never_raises_on_generated_forms(doc):
-    from indlint.score import score_form
+    from indlint.judge.score import score_form
 
     findings = LINTER.lint(doc)
     for finding in findings:

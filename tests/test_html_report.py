@@ -14,10 +14,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from indlint.cli import iter_files, main
-from indlint.engine import build_linter
-from indlint.html_report import level_spans, render_report
-from indlint.reader import read_path, read_string
+from indlint.app.cli import iter_files, main
+from indlint.judge.engine import build_linter
+from indlint.output.html_report import level_spans, render_report
+from indlint.read.files import read_path
+from indlint.read.yamlform import read_string
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indlint.cli import main
+from indlint.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

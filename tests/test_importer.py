@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indlint.importers.text import ImportResult, import_text, load_corrections, to_yaml
+from indlint.read.text import ImportResult, import_text, load_corrections, to_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

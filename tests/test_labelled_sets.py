@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indlint.cli import main
+from indlint.app.cli import main
 
 from conftest import shared_path
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indlint.engine import Linter, make_analysers
-from indlint.model import Document
-from indlint.reader import read_string
-from indlint.rules import load_profile
+from indlint.judge.engine import Linter, make_analysers
+from indlint.core.model import Document
+from indlint.read.yamlform import read_string
+from indlint.judge.rules import load_profile
 
 CASES = Path(__file__).parent / "rule_cases"
 
@@ -35,8 +35,8 @@ def run_rule(lexicons, ruleset, rule_id: str, example: dict, profile="default", 
 
 
 def _examples():
-    from indlint.lexicons import load_lexicons
-    from indlint.rules import load_rules
+    from indlint.values.lexicons import load_lexicons
+    from indlint.judge.rules import load_rules
     rules = load_rules(load_lexicons()).rules
     for rule in rules.values():
         profile = rule.profiles[0] if rule.profiles else "default"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indlint.docs import rules_markdown
-from indlint.rules import RuleError, load_categories, load_rule, load_rules
+from indlint.output.docs import rules_markdown
+from indlint.judge.rules import RuleError, load_categories, load_rule, load_rules
 
 from conftest import shared_path
 
@@ -88,9 +88,9 @@ def test_docs_rules_md_is_fresh(ruleset):
 
 def test_every_check_kind_runs_from_a_rule_file(lexicons, tmp_path):
     """`required` is used by no shipped rule: a reviewer's rule with it loads and fires."""
-    from indlint.engine import Linter, make_analysers
-    from indlint.reader import read_string
-    from indlint.rules import load_profile
+    from indlint.judge.engine import Linter, make_analysers
+    from indlint.read.yamlform import read_string
+    from indlint.judge.rules import load_profile
 
     rule_text = GOOD_RULE.replace("ZZ01", "ZZ02").replace(
         "check: {kind: select}", "check: {kind: required, fields: [basis]}").replace(

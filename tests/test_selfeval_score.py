@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from indlint.cli import main
+from indlint.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SELF_EVALUATION = """kind: self-evaluation

@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from indlint import spreadsheet
-from indlint.cli import main
-from indlint.model import ROW_FIELDS
-from indlint.reader import read_path
-from indlint.spreadsheet import number_text, read_csv, read_xlsx
+from indlint.read import spreadsheet
+from indlint.app.cli import main
+from indlint.core.model import ROW_FIELDS
+from indlint.read.files import read_path
+from indlint.read.spreadsheet import number_text, read_csv, read_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -325,7 +325,7 @@ def test_generator_is_deterministic_and_fixtures_are_current(tmp_path):
 
 
 def test_yaml_only_runs_do_not_import_openpyxl():
-    code = ("import sys; from click.testing import CliRunner; from indlint.cli import main; "
+    code = ("import sys; from click.testing import CliRunner; from indlint.app.cli import main; "
             f"CliRunner().invoke(main, ['check', {str(FIXTURES / 'jiuliting_2026.yaml')!r}]); "
             "print('openpyxl' in sys.modules)")
     out = subprocess.run([sys.executable, "-B", "-c", code], check=True, capture_output=True, text=True)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indlint.baseline import fingerprints, new_findings, read_baseline, write_baseline
-from indlint.engine import build_linter
-from indlint.reader import read_path
-from indlint.suppress import apply, comment_suppressions, sidecar_suppressions, unused
+from indlint.app.baseline import fingerprints, new_findings, read_baseline, write_baseline
+from indlint.judge.engine import build_linter
+from indlint.read.files import read_path
+from indlint.judge.suppress import apply, comment_suppressions, sidecar_suppressions, unused
 
 FORM = """project: 测试项目
 year: 2026

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indlint.lexicons import load_lexicons
-from indlint.parse import ValueParser
-from indlint.values import Kind, Value
+from indlint.values.lexicons import load_lexicons
+from indlint.values.parse import ValueParser
+from indlint.values.values import Kind, Value
 
 from conftest import shared_path
 

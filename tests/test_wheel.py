@@ -46,7 +46,7 @@ def test_installed_indlint_runs_outside_the_checkout(wheel_env):
     form.write_text((ROOT / "corpus" / "001_e0c4b3d6f0f45810.yaml").read_text(encoding="utf-8"),
                     encoding="utf-8")
     where = subprocess.run([str(env_dir / "bin" / "python"), "-c",
-                            "import indlint, indlint.resources as r; print(indlint.__file__); "
+                            "import indlint, indlint.core.resources as r; print(indlint.__file__); "
                             "print(r.data_root('rules'))"],
                            cwd=tmp, capture_output=True, text=True, check=True).stdout
     assert str(env_dir) in where and "_data/rules" in where

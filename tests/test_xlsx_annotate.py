@@ -6,9 +6,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from indlint.engine import build_linter
-from indlint.reader import read_path
-from indlint.xlsx_annotate import HEADER, annotate
+from indlint.judge.engine import build_linter
+from indlint.read.files import read_path
+from indlint.output.xlsx_annotate import HEADER, annotate
 
 SOURCE = Path(__file__).parent / "fixtures" / "jiuliting_2026.xlsx"
 
@@ -45,7 +45,7 @@ def test_annotated_copy_keeps_every_original_cell(tmp_path):
 def test_report_xlsx_out_from_the_command_line(tmp_path):
     from click.testing import CliRunner
 
-    from indlint.cli import main
+    from indlint.app.cli import main
 
     out = tmp_path / "checked.xlsx"
     result = CliRunner().invoke(main, ["report", str(SOURCE), "--xlsx-out", str(out)])

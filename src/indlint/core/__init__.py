@@ -1,0 +1,1 @@
+"""Core: the data model passed between stages, packaged resources, configuration and caches."""

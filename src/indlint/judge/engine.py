@@ -1,0 +1,189 @@
+"""Run the active rules over documents and turn their hits into sorted findings."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from indlint.judge.analysis import Analysers, RowFacts, year_of
+from indlint.judge.kinds import FormFacts, Hit
+from indlint.judge.levels import LevelJudge
+from indlint.values.lexicons import Lexicons, load_lexicons
+from indlint.core.model import Document, Finding, Form, Severity
+from indlint.judge.names import NameAnalyser, clean_name
+from indlint.values.parse import ValueParser
+from indlint.judge.rules import Profile, Rule, load_profile, load_rules
+
+
+@dataclass(frozen=True)
+class Linter:
+    """The rules of one run, with their analysers; ``lint`` is pure over a Document."""
+
+    rules: tuple[Rule, ...]
+    tools: Analysers
+    severities: Mapping[str, Severity]
+    all_rules: tuple[Rule, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule:
+        """Return an active rule by id."""
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def lint(self, doc: Document) -> list[Finding]:
+        """Return the findings of one document, sorted."""
+        if doc.error is not None:
+            return [input_invalid(doc.path, doc.error)]
+        findings: list[Finding] = []
+        for form in doc.forms:
+            findings += self.lint_form(doc.path, form)
+        return sorted(findings, key=Finding.sort_key)
+
+    def lint_form(self, path: str, form: Form) -> list[Finding]:
+        """Run every active rule over one form."""
+        facts = FormFacts(form, tuple(RowFacts(r, form, self.tools) for r in form.rows))
+        hits: list[tuple[Rule, Hit]] = []
+        for rule in self.rules:
+            if rule.when.admits_form(form.kind):     # self-evaluation rules skip declarations
+                hits += [(rule, h) for h in _run(rule, facts)]
+        return [self._finding(path, form, rule, hit) for rule, hit in _exclusive(hits)]
+
+    def _finding(self, path: str, form: Form, rule: Rule, hit: Hit) -> Finding:
+        row = form.rows[hit.row - 1] if hit.row else None
+        pos = row.where(hit.field) if row else form.where(hit.field)
+        values = template_values(form, row, hit.args)
+        return Finding(path=path, form=form.index, project=form.project or None,
+                       row=row.index if row else None,
+                       indicator=(row.get("name") or None) if row else None,
+                       line=pos.line, column=pos.column, rule=rule.id, category=rule.category,
+                       severity=self.severities.get(rule.id, rule.severity),
+                       message=fill(rule.message, values),
+                       suggestion=fill(rule.suggestion, values), cell=pos.cell)
+
+
+def _run(rule: Rule, facts: FormFacts) -> Iterable[Hit]:
+    if rule.check.level == "form":
+        yield from rule.check.check_form(FormFacts(facts.form, tuple(facts.selected(rule.when))))
+        return
+    for rf in facts.selected(rule.when):
+        hit = rule.check.check_row(rf)
+        if hit is not None:
+            yield Hit(hit.field, hit.args, rf.row.index)
+
+
+def _exclusive(hits: list[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
+    """Keep, per row and exclusive group, only the hit of the rule with the lowest order.
+
+    labelling.md: the value categories exclude each other, checked in a fixed order.
+    """
+    best: dict[tuple, tuple[Rule, Hit]] = {}
+    kept = []
+    for rule, hit in hits:
+        if rule.exclusive is None:
+            kept.append((rule, hit))
+            continue
+        key = (rule.exclusive, hit.row)
+        if key not in best or rule.order < best[key][0].order:
+            best[key] = (rule, hit)
+    return kept + list(best.values())
+
+
+def input_invalid(path: str, message: str) -> Finding:
+    """The one finding of a file that cannot be read (formats.md)."""
+    return Finding(path=path, form=None, project=None, row=None, indicator=None, line=1,
+                   column=1, rule="input-invalid", category="input.invalid",
+                   severity=Severity.ERROR, message=f"文件无法读取：{message}",
+                   suggestion="检查文件路径、编码（UTF-8 或 GBK）和 YAML 格式，参见 README 中的申报表格式")
+
+
+_ROW_KEYS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", "score",
+                       "score_max", "basis"})
+
+
+class TemplateValues(dict):
+    """Values a message template may use, each worked out only when a template asks for it."""
+
+    def __init__(self, form: Form, row, args: Mapping):
+        super().__init__((k, _short(str(v))) for k, v in args.items())
+        self.form, self.row = form, row
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = _short(self._value(key))
+        return value
+
+    def _value(self, key: str) -> str:
+        row = self.row
+        if key == "project":
+            return self.form.project
+        if key == "year":
+            year = year_of(self.form)
+            return str(year) if year else "本"
+        if row is None:
+            return ""
+        if key in _ROW_KEYS:
+            return row.get(key)
+        if key == "row":
+            return str(row.index)
+        return rate_name(row.get("name")) if key == "rate_name" else ""
+
+
+def template_values(form: Form, row, args: Mapping) -> TemplateValues:
+    """Values a message template may use (lazily: most templates use two or three)."""
+    return TemplateValues(form, row, args)
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A field quoted in a message: at most ``limit`` characters (a cell can hold megabytes)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def rate_name(name: str) -> str:
+    """Turn a name into its rate form: 补贴发放及时性 → 补贴发放及时率."""
+    core = clean_name(name)
+    core = re.sub(r"(性|情况|水平|程度)$", "", core)
+    return core if core.endswith("率") else core + "率"
+
+
+def fill(template: str, values: TemplateValues) -> str:
+    """Fill a message template; an unknown placeholder reads as empty."""
+    return template.format_map(values)
+
+
+def build_linter(profile: str = "default", select: Iterable[str] = (), ignore: Iterable[str] = (),
+                 severities: Mapping[str, str] | None = None, extra_rules: Iterable[str] = (),
+                 lexicons: Lexicons | None = None) -> Linter:
+    """Load lexicons, rules and a profile, and choose the active rules."""
+    lexicons = lexicons or load_lexicons()
+    ruleset = load_rules(lexicons, extra_rules)
+    prof = load_profile(profile)
+    rules = tuple(r for r in ruleset.active(prof) if selected(r, select, ignore))
+    tools = make_analysers(lexicons, prof)
+    return Linter(rules, tools, {k: Severity(v) for k, v in (severities or {}).items()},
+                  tuple(ruleset.rules.values()))
+
+
+def check_selection(linter: Linter, patterns: Iterable[str]) -> None:
+    """Refuse a rule id, prefix or category that names no loaded rule (a typo disables nothing)."""
+    from indlint.judge.rules import RuleError, load_categories
+
+    categories = load_categories()
+    known = linter.all_rules
+    for pattern in patterns:
+        if not any(r.id.startswith(pattern) or r.category.startswith(pattern) for r in known) \
+                and pattern not in categories:
+            raise RuleError(f"未知的规则或类别：{pattern}（用 indlint rules 查看全部规则）")
+
+
+def make_analysers(lexicons: Lexicons, profile: Profile) -> Analysers:
+    """Build the analysers for a profile."""
+    return Analysers(lexicons, ValueParser(lexicons.units), NameAnalyser(lexicons),
+                     LevelJudge(lexicons, profile.frameworks))
+
+
+def selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Whether a rule passes --select / --ignore (ids, id prefixes or category prefixes)."""
+    select, ignore = tuple(select), tuple(ignore)
+
+    def hits(patterns):
+        return any(rule.id.startswith(p) or rule.category.startswith(p) for p in patterns)
+    return (not select or hits(select)) and not hits(ignore)
+
+

@@ -1,0 +1,104 @@
+"""Read the annual goal text (年度总体目标): the quantities it promises, and repeated paragraphs."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indlint.judge.selfeval import plain_number
+from indlint.values.units import Units
+from indlint.values.values import UnitKind
+
+_QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s，,。；;、:：()（）]{1,4})")
+#: Bounds on the work one goal text can cause (a goal is a paragraph or two).
+MAX_GOAL_CHARS = 20_000
+MAX_PROMISES = 100
+_SENTENCE = re.compile(r"[^。；;\n]+")
+_CLAUSE = re.compile(r"[，,、:：!！?？]|目标\d+")
+_PARAGRAPH = re.compile(r"\s*\n\s*")
+# Kinds a goal may promise that an indicator should measure. Money is the budget's, dates
+# are deadlines, and lengths and areas (长4.5米, 占地300平方米) describe how a thing is
+# built rather than how many outputs there are (labelling.md: "a quantity of an output").
+_OUTPUT_KINDS = {UnitKind.PEOPLE, UnitKind.PERSON_TIMES, UnitKind.EVENTS, UnitKind.OBJECTS,
+                 UnitKind.ORGANISATIONS}
+# Counted kinds that may stand for one another (70个行政村 ≈ 70村).
+_ALIKE = {UnitKind.OBJECTS: {UnitKind.OBJECTS, UnitKind.ORGANISATIONS},
+          UnitKind.ORGANISATIONS: {UnitKind.OBJECTS, UnitKind.ORGANISATIONS}}
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A quantity the goal text promises: 800 人 in 开展全民体质监测800人."""
+
+    number: str
+    unit: str
+    kind: UnitKind
+    sentence: str
+    clause: str
+    context: str
+
+
+def promises(goal: str, units: Units) -> list[Promise]:
+    """The output quantities a goal text names, each with its sentence."""
+    found: list[Promise] = []
+    for sentence in _SENTENCE.findall((goal or "")[:MAX_GOAL_CHARS]):
+        for clause in _CLAUSE.split(re.sub(r"\s+", "", sentence)):
+            for match in _QUANTITY.finditer(clause):
+                unit, kind = _longest_unit(match.group(2), units)
+                if kind in _OUTPUT_KINDS and not _is_date(clause, match):
+                    end = match.start(2) + len(unit)
+                    context = clause[max(0, match.start() - 30):match.start()] + clause[end:end + 30]
+                    found.append(Promise(match.group(1), unit, kind, sentence[:200].strip(),
+                                         clause[:120], context))
+                    if len(found) >= MAX_PROMISES:
+                        return found
+    return found
+
+
+def _longest_unit(text: str, units: Units) -> tuple[str, UnitKind | None]:
+    for size in range(len(text), 0, -1):
+        kind = units.kind_of(text[:size])
+        if kind not in (None, UnitKind.OTHER):
+            return text[:size], kind
+    return "", None
+
+
+def _is_date(sentence: str, match: re.Match) -> bool:
+    following = sentence[match.end():match.end() + 1]
+    return match.group(2)[0] in "年月日号" or (following != "" and following in "年月")
+
+
+def measured(promise: Promise, rows) -> bool:
+    """Whether some row measures the promised quantity: same number and kind, or a shared term."""
+    kinds = _ALIKE.get(promise.kind, {promise.kind})
+    generic = frozenset(rows[0].tools.lexicons.vocabulary["generic_terms"]) if rows else frozenset()
+    terms = _bigrams(promise.context) - generic
+    for rf in rows:
+        value = rf.target
+        if not (value.unit_kind in kinds or rf.name.counts in kinds):
+            continue
+        if value.number is not None and value.number == plain_number(promise.number):
+            return True
+        if terms & (_bigrams(rf.name.core) - generic):
+            return True
+    return False
+
+
+def _bigrams(text: str) -> set[str]:
+    """Two-character pieces of the Chinese text: 饮水 in 改善9200人饮水条件 and 饮水工程人口数."""
+    han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return {w[i:i + 2] for w in han.split() for i in range(len(w) - 1)}
+
+
+
+def repeated_paragraphs(goal: str) -> list[str]:
+    """Paragraphs (or sentences, for one-paragraph text) that appear more than once."""
+    parts = [p for p in _PARAGRAPH.split(goal or "") if p.strip()]
+    if len(parts) < 2:
+        parts = [s for s in _SENTENCE.findall(goal or "") if s.strip()]
+    seen, repeated = set(), []
+    for part in parts:
+        key = re.sub(r"\s+", "", part)
+        if len(key) >= 10 and key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated

@@ -1,0 +1,48 @@
+"""Kind ``lexical``: a text field matches (or must not match) lexicon words."""
+from __future__ import annotations
+
+from indlint.judge.analysis import RowFacts
+from indlint.judge.names import clean_name
+from indlint.judge.kinds.base import Hit, ParamError, RowKind, take
+
+MODES = ("prefix", "suffix", "contains", "equals")
+
+
+class Lexical(RowKind):
+    """Fire when ``field`` matches ``words`` (a lexicon reference or a list) in ``mode``.
+
+    With ``absent: true`` it fires when the field matches none of them instead.
+    """
+
+    fields = ("matched",)
+
+    def __init__(self, params: dict, lexicons):
+        p = take(params, ["field", "mode", "words"], ["absent"])
+        if not isinstance(p.get("absent", False), bool):
+            raise ParamError("absent 应为 true 或 false")
+        self.absent = p.get("absent", False)
+        if p["mode"] not in MODES:
+            raise ParamError(f"mode 应为 {', '.join(MODES)} 之一")
+        words = p["words"]
+        try:
+            self.words = lexicons.words(words) if isinstance(words, str) else tuple(map(str, words))
+        except KeyError:
+            raise ParamError(f"未知词表 {words}") from None
+        self.field, self.mode = p["field"], p["mode"]
+
+    def check_row(self, facts: RowFacts) -> Hit | None:
+        text = clean_name(facts.row.get(self.field))
+        matched = next((w for w in self.words if _matches(self.mode, text, w)), None)
+        if self.absent:
+            return Hit(self.field) if matched is None else None
+        return None if matched is None else Hit(self.field, {"matched": matched})
+
+
+def _matches(mode: str, text: str, word: str) -> bool:
+    if mode == "prefix":
+        return text.startswith(word)
+    if mode == "suffix":
+        return text.endswith(word)
+    if mode == "contains":
+        return word in text
+    return text == word

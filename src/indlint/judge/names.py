@@ -1,0 +1,164 @@
+"""Read what an indicator name (三级指标) measures: its class, polarity, head and form."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+from indlint.core.cache import remember
+from indlint.values.lexicons import Lexicons
+from indlint.values.values import UnitKind
+
+_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+[.、．]\s*)")
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]")
+_OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(?:%|[^\d\s、，,。]{1,3})$")
+_NUMERIC = re.compile(r"^[\d.,%\s-]*$")
+MAX_NAME_CHARS = 200
+
+
+def clean_name(name: str) -> str:
+    """Fold a name for comparison: NFKC, no spaces or quotes, no ``指标1:`` prefix."""
+    # A name is a phrase; 200 characters is far beyond any real one and bounds the work.
+    text = _QUOTES.sub("", unicodedata.normalize("NFKC", (name or "")[:MAX_NAME_CHARS]))
+    return _PREFIX.sub("", text).rstrip("。.;；,，")
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    """What a name says about the indicator. ``traits`` is the set rules select on."""
+
+    text: str            # the cleaned name
+    core: str            # without a trailing parenthetical note (个数(含续建) → 个数)
+    traits: frozenset[str]
+    counts: UnitKind | None
+    first_word: str
+
+
+class NameAnalyser:
+    """Analyse names with the lexicons, segmenting with jieba only when a name needs it."""
+
+    def __init__(self, lexicons: Lexicons):
+        self._lex = lexicons
+        self._names = lexicons.names
+        self._cache: dict[str, NameInfo] = {}
+        n = lexicons.names
+        self._negative_ends = tuple(s + m for s in n["negative_stems"]
+                                    for m in ("", *n["negative_measures"]))
+        self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
+                                    *n["purpose_starters"]}))
+
+    def analyse(self, name: str | None) -> NameInfo:
+        """Return the NameInfo of one name (cached per distinct string)."""
+        key = name or ""
+        return remember(self._cache, key, lambda: self._analyse(key))
+
+    def words(self, text: str) -> list[str]:
+        """Segment free text (goal sentences) with the same compact dictionary."""
+        return self._segmenter.words(text) if text else []
+
+    @cached_property
+    def _segmenter(self):
+        from indlint.judge.segment import Segmenter     # jieba: loaded on first use only
+        return Segmenter(self._lex)
+
+    def _analyse(self, name: str) -> NameInfo:
+        text = clean_name(name)
+        core = _TRAILING_NOTE.sub("", text) or text
+        traits = set(self._classes(text, core))
+        first = ""
+        if core and not traits & {"blank", "numeric"}:
+            # jieba only decides whether a leading verb is a word of its own (服务 in
+            # 服务保障民生, not in 服务对象满意度); names that start with no verb never load it.
+            if core.startswith(self._leads):
+                first = self._segmenter.first_word(core)
+            traits.update(self._form_traits(core, first))
+        return NameInfo(text, core, frozenset(traits), self._counts(core), first)
+
+    def _classes(self, text: str, core: str):
+        n = self._names
+        if not text:
+            yield "blank"
+            return
+        if _NUMERIC.match(text):
+            yield "numeric"
+        if core.endswith(tuple(n["rate_suffixes"])):
+            yield "rate"
+        if any(m in text for m in n["satisfaction_marks"]):
+            yield "satisfaction"
+        if core.endswith(tuple(n["count_suffixes"])) and not core.endswith(tuple(n["rate_suffixes"])):
+            yield "count"
+        if core.endswith(tuple(n["timeliness_suffixes"])):
+            yield "timeliness"
+        if any(m in text for m in n["quality_marks"]):
+            yield "quality"
+        if any(m in text for m in n["cost_marks"]):
+            yield "cost"
+        if any(m in text for m in n["management_marks"]):
+            yield "management"
+        if self._negative(text):
+            yield "negative"
+        if self._process(text):
+            yield "process"
+        if self._money(core):
+            yield "money"
+        if core.endswith(tuple(n["measure_suffixes"])):
+            yield "measure"
+        if any(m in text for m in n["mechanism_marks"]):
+            yield "mechanism"
+        if any(m in text for m in n["beneficiary_marks"]):
+            yield "beneficiary"
+
+    def _negative(self, text: str) -> bool:
+        n = self._names
+        ends = self._negative_ends
+        return (text.endswith(ends) or _TRAILING_NOTE.sub("", text).endswith(ends)) and \
+            not any(p in text for p in n["positive_overrides"])
+
+    def _process(self, text: str) -> bool:
+        n = self._names
+        if any(e in text for e in n["process_exempt"]):
+            return False
+        return any(all(part in text for part in pattern) for pattern in n["process_patterns"])
+
+    def _money(self, core: str) -> bool:
+        n = self._names
+        return core.endswith(tuple(n["money_endings"])) and not any(
+            e in core for e in n["process_exempt"])
+
+    def _form_traits(self, core: str, first: str):
+        """Traits of the name's form: slogans, tasks, outcomes, objects, own targets."""
+        n = self._names
+        measure = core.endswith(tuple(n["measure_suffixes"]))
+        if first in n["change_verbs"]:
+            yield "slogan"               # 提高就业率: asks for a change, whatever follows
+        elif not measure and (first in n["direction_verbs"] or first in n["purpose_starters"]):
+            yield "aim"                  # 为…提供支撑, 打造…: measurable only with a number target
+        elif first in n["activity_verbs"]:
+            yield "task"
+        if not measure and core.endswith(tuple(n["outcome_endings"])):
+            yield "outcome"
+        if not measure and core.endswith(tuple(n["object_heads"])):
+            yield "object"
+        if _OWN_TARGET.search(core) and not measure:
+            yield "own-target"
+        if core in self._class_names():
+            yield "class-name"
+
+    def _class_names(self) -> frozenset[str]:
+        levels = self._lex.levels
+        names = set(levels["l1"])
+        for framework in levels["frameworks"].values():
+            for l2s in framework.values():
+                names.update(l2s)
+        return frozenset(names)
+
+    def _counts(self, core: str) -> UnitKind | None:
+        """What a count or measure name counts, from its longest matching ending."""
+        best, kind = 0, None
+        for unit_kind, endings in self._names["counts"].items():
+            for ending in endings:
+                if core.endswith(ending) and len(ending) > best:
+                    best, kind = len(ending), UnitKind(unit_kind)
+        return kind

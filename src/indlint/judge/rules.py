@@ -1,0 +1,287 @@
+"""Load rule files strictly (rules/<family>/<ID>.yaml) into a RuleSet; load profiles."""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import yaml
+
+from indlint.core import resources
+from indlint.core.cache import cached_json
+from indlint.judge.kinds import ParamError, build_kind
+from indlint.values.lexicons import Lexicons
+from indlint.core.model import Severity
+from indlint.judge.selectors import Selector, SelectorError, compile_selector
+
+ENVELOPE = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
+            "suggestion", "examples")
+ENGINE_KEYS = ("check", "when", "exclusive", "order", "profiles")
+#: Placeholders every message may use (besides those a kind supplies).
+ROW_VARS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", "score",
+                      "score_max", "basis", "project", "year", "rate_name", "row"})
+_ID = re.compile(r"^[A-Z]{2}\d{2}$")
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_NOT_RULES = {"lexicons", "profiles"}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class RuleError(Exception):
+    """A rule file that cannot be loaded; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Category:
+    """A defect category of the contract."""
+
+    id: str
+    scope: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One loaded rule: its envelope, its compiled selector and check."""
+
+    id: str
+    name: str
+    category: str
+    severity: Severity
+    summary: str
+    rationale: str
+    source: str
+    message: str
+    suggestion: str
+    examples: Mapping
+    scope: str
+    when: Selector
+    check: object
+    check_spec: Mapping
+    exclusive: str | None
+    order: int
+    profiles: tuple[str, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A preset: which frameworks the levels follow and which opt-in rules are on."""
+
+    name: str
+    summary: str
+    frameworks: tuple[str, ...]
+    enable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All loaded rules by id, and the categories they may use."""
+
+    rules: Mapping[str, Rule]
+    categories: Mapping[str, Category]
+
+    def active(self, profile: Profile) -> tuple[Rule, ...]:
+        """Rules on in a profile: those without ``profiles:`` plus those the profile enables."""
+        return tuple(r for r in self.rules.values()
+                     if not r.profiles or profile.name in r.profiles or r.id in profile.enable)
+
+
+def load_categories() -> dict[str, Category]:
+    """Read rules/categories.yaml."""
+    data = yaml.load(resources.read_text("rules", "categories.yaml"), Loader=_Loader)
+    return {k: Category(k, v["scope"], v["zh"]) for k, v in data["categories"].items()}
+
+
+def load_profile(name: str) -> Profile:
+    """Read rules/profiles/<name>.yaml; raise RuleError for an unknown profile."""
+    try:
+        text = resources.read_text("rules", "profiles", f"{name}.yaml")
+    except (FileNotFoundError, OSError):
+        raise RuleError(f"未知的 profile：{name}（可用：{', '.join(profile_names())}）") from None
+    data = yaml.load(text, Loader=_Loader) or {}
+    return Profile(name, str(data.get("summary", "")), tuple(data.get("frameworks", ())),
+                   tuple(data.get("enable", ())))
+
+
+def profile_names() -> list[str]:
+    """Names of the packaged profiles."""
+    folder = resources.data_root("rules") / "profiles"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def rule_files(extra_paths: Iterable[str] = ()) -> list[tuple[str, Traversable | Path]]:
+    """List (display path, file) of the packaged rules and of any extra rule folders."""
+    root = resources.data_root("rules")
+    found = [(f"rules/{family.name}/{f.name}", f)
+             for family in sorted(root.iterdir(), key=lambda p: p.name)
+             if family.is_dir() and family.name not in _NOT_RULES
+             for f in sorted(family.iterdir(), key=lambda p: p.name) if f.name.endswith(".yaml")]
+    for extra in extra_paths:
+        found += [(str(p), p) for p in sorted(Path(extra).rglob("*.yaml"))]
+    return found
+
+
+def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
+    """Load every rule strictly; raise RuleError naming the file and line of the first problem."""
+    categories = load_categories()
+    packaged = rule_files()
+    # The packaged rules' YAML is read through the on-disk cache (a cold start saving).
+    data = cached_json("rules", [f for _, f in packaged],
+                       lambda: {shown: _parse(shown, f.read_text(encoding="utf-8"))
+                                for shown, f in packaged},
+                       keys=[shown for shown, _ in packaged])
+    found = [(shown, f, data.get(shown)) for shown, f in packaged]
+    found += [(shown, f, None) for shown, f in rule_files(extra_paths)[len(packaged):]]
+    rules: dict[str, Rule] = {}
+    for shown, file, parsed in found:
+        rule = load_rule(shown, _user_text(shown, file) if parsed is None else None,
+                         categories, lexicons, parsed, file)
+        if rule.id in rules:
+            raise RuleError(f"{shown}:1: 规则编号 {rule.id} 与 {rules[rule.id].path} 重复")
+        rules[rule.id] = rule
+    return RuleSet(MappingProxyType(rules), MappingProxyType(categories))
+
+
+def _user_text(shown: str, file) -> str:
+    """A user's rule file, read as carefully as a form: regular files only, size, encoding."""
+    from indlint.read.yamlform import ReadError, read_text
+
+    try:
+        return read_text(str(file))[0]
+    except ReadError as err:
+        raise RuleError(f"{shown}:1: 无法读取规则文件：{err}") from None
+
+
+def _parse(path: str, text: str):
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise RuleError(f"{path}:{mark.line + 1 if mark else 1}: 不是有效的 YAML") from None
+
+
+def load_rule(path: str, text: str | None, categories: Mapping[str, Category], lexicons,
+              data=None, file=None) -> Rule:
+    """Load one rule from its text (or already parsed data); raise RuleError with file and line."""
+    if data is None:
+        data = _parse(path, text)
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}:1: 规则文件应为映射")
+    try:
+        return _build(path, data, categories, lexicons)
+    except (ParamError, SelectorError, RuleFieldError, TypeError, ValueError, KeyError,
+            ArithmeticError) as err:
+        # A kind's parameter of the wrong shape (a scalar for a list, text for a number)
+        # is the rule file's error, reported like any other: file, line, exit 2.
+        if not isinstance(err, (ParamError, SelectorError, RuleFieldError)):
+            err = ParamError(f"check 的参数类型不对：{err}")
+        key = getattr(err, "key", None) or _guess_key(err)
+        text = text if text is not None else _user_text(path, file)
+        raise RuleError(f"{path}:{_line_of(text, key)}: {err}") from None
+
+
+class RuleFieldError(ValueError):
+    """A problem with one envelope field (``key`` names it, for the line number)."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def _build(path: str, data: dict, categories, lexicons) -> Rule:
+    unknown = [str(k) for k in data if k not in ENVELOPE + ENGINE_KEYS]
+    if unknown:
+        raise RuleFieldError(unknown[0], f"未知的键 {unknown[0]}")
+    missing = [k for k in ENVELOPE + ("check",) if k not in data]
+    if missing:
+        raise RuleFieldError("id", f"缺少字段 {', '.join(missing)}")
+    _check_types(data)
+    _check_envelope(path, data, categories)
+    check = build_kind(data["check"], lexicons)
+    _check_placeholders(data, check)
+    category = categories[data["category"]]
+    return Rule(data["id"], data["name"], data["category"], Severity(data["severity"]),
+                str(data["summary"]), str(data["rationale"]), str(data["source"]),
+                str(data["message"]), str(data["suggestion"]),
+                MappingProxyType(data["examples"]), category.scope,
+                compile_selector(data.get("when")), check, MappingProxyType(data["check"]),
+                data.get("exclusive"), int(data.get("order", 0)),
+                tuple(data.get("profiles", ())), path)
+
+
+_TEXT_KEYS = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
+              "suggestion")
+
+
+def _check_types(data: dict) -> None:
+    """Every envelope field has the type it must have (a typo never reaches Python)."""
+    for key in _TEXT_KEYS:
+        if not isinstance(data[key], (str, int, float)) or isinstance(data[key], bool):
+            raise RuleFieldError(key, f"{key} 应为文字")
+    if data.get("exclusive") is not None and not isinstance(data["exclusive"], str):
+        raise RuleFieldError("exclusive", "exclusive 应为一个组名（文字）")
+    if not isinstance(data.get("order", 0), int) or isinstance(data.get("order"), bool):
+        raise RuleFieldError("order", "order 应为整数")
+    profiles = data.get("profiles", [])
+    if not isinstance(profiles, list) or not all(isinstance(p, str) for p in profiles):
+        raise RuleFieldError("profiles", "profiles 应为 profile 名称的列表")
+    if not isinstance(data["check"], dict) or not isinstance(data["check"].get("kind"), str):
+        raise RuleFieldError("check", "check 应为含 kind（文字）的映射")
+    _check_examples(data["examples"])
+
+
+def _check_examples(examples) -> None:
+    if not isinstance(examples, dict) or set(examples) - {"pass", "fail"} or not examples.get("fail"):
+        raise RuleFieldError("examples", "examples 应为含 fail（及可选 pass）列表的映射")
+    for verdict, rows in examples.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise RuleFieldError("examples", f"examples.{verdict} 应为指标行（映射）的列表")
+        for row in rows:
+            if not all(_flat(v) for v in row.values() if not isinstance(v, list)) or \
+                    not all(isinstance(r, dict) and all(map(_flat, r.values()))
+                            for v in row.values() if isinstance(v, list) for r in v):
+                raise RuleFieldError("examples", f"examples.{verdict} 的字段值应为文字或数字")
+
+
+def _flat(value) -> bool:
+    return value is None or isinstance(value, (str, int, float, dict))
+
+
+def _check_envelope(path: str, data: dict, categories) -> None:
+    stem = Path(path).name.removesuffix(".yaml")
+    if not _ID.match(str(data["id"])) or data["id"] != stem:
+        raise RuleFieldError("id", f"规则编号 {data['id']} 应为两个大写字母加两位数字，并与文件名 {stem} 相同")
+    if not _KEBAB.match(str(data["name"])):
+        raise RuleFieldError("name", f"name 应为 kebab-case：{data['name']}")
+    if data["category"] not in categories:
+        raise RuleFieldError("category", f"未知类别 {data['category']}")
+    if data["severity"] not in ("error", "warning", "info"):
+        raise RuleFieldError("severity", f"severity 应为 error、warning 或 info：{data['severity']}")
+
+
+def _check_placeholders(data: dict, check) -> None:
+    allowed = ROW_VARS | set(getattr(check, "fields", ()))
+    for key in ("message", "suggestion"):
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(str(data[key]))]
+        except ValueError as err:
+            raise RuleFieldError(key, f"{key} 的花括号不成对：{err}") from None
+        for name in fields:
+            if name and name not in allowed:
+                raise RuleFieldError(key, f"{key} 中的占位符 {{{name}}} 未定义")
+
+
+def _guess_key(err: Exception) -> str:
+    return "check" if isinstance(err, ParamError) else "when"
+
+
+def _line_of(text: str, key: str | None) -> int:
+    if key:
+        match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.M)
+        if match:
+            return text.count("\n", 0, match.start()) + 1
+    return 1

@@ -1,0 +1,150 @@
+"""Suppressions with a reason: `# indlint: disable=ID 理由` on a row, or a sidecar file for spreadsheets.
+
+A comment suppresses the findings of the row it stands in (or of the row right below it, when
+it stands alone on the line above), or of its own line for form-level keys. A sidecar file
+``indlint-ignore.yaml`` beside the checked files lists entries keyed by file, project,
+indicator name and rule, for spreadsheets and read-only sources. Every suppression needs a
+reason; one without is not applied. Suppressions that matched nothing are reported as unused.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Iterable, Sequence
+
+import yaml
+
+from indlint.core.model import Document, Finding
+
+SIDECAR = "indlint-ignore.yaml"
+_COMMENT = re.compile(r"#\s*indlint:\s*disable\s*=\s*([A-Za-z0-9_.,\-]+)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One suppression: where it was written, what it silences and why."""
+
+    where: str                  # "path:line" of the comment, or of the sidecar entry
+    ids: tuple[str, ...]        # rule ids, id prefixes or category prefixes
+    reason: str
+    line: int | None = None     # comments: the line they stand on
+    alone: bool = False         # comments: on a line of their own (they then cover the row below)
+    file: str | None = None     # sidecar: the file name (or glob) …
+    project: str | None = None  # … the project …
+    indicator: str | None = None  # … and the indicator name
+
+    def names(self, finding: Finding) -> bool:
+        """Whether the suppression's ids cover the finding's rule or category."""
+        return any(finding.rule == i or finding.rule.startswith(i) or finding.category == i
+                   or (i.endswith(".") and finding.category.startswith(i)) for i in self.ids)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Findings left after suppressions, and what to tell the user about suppressions."""
+
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...]
+
+
+def comment_suppressions(path: str, text: str) -> list[Suppression]:
+    """Read ``# indlint: disable=…`` comments from a YAML file's text."""
+    return directive_suppressions(path, [(n, line) for n, line in
+                                         enumerate(text.splitlines(), start=1)])
+
+
+def directive_suppressions(path: str, lines) -> list[Suppression]:
+    """Suppressions from (line number, line text) pairs (Document.comments)."""
+    found = []
+    for number, line in lines:
+        if "indlint" not in line:
+            continue
+        match = _COMMENT.search(line)
+        if match:
+            ids = tuple(i for i in match.group(1).split(",") if i)
+            found.append(Suppression(f"{path}:{number}", ids, match.group(2).strip(), line=number,
+                                     alone=line.lstrip().startswith("#")))
+    return found
+
+
+def sidecar_suppressions(folder: Path) -> list[Suppression]:
+    """Read ``indlint-ignore.yaml`` in a folder (none when absent or unreadable)."""
+    from indlint.read.yamlform import ReadError, read_text
+
+    path = folder / SIDECAR
+    if not path.exists():
+        return []
+    try:    # read as carefully as a form: a FIFO or a huge file must not stop the run
+        entries = yaml.safe_load(read_text(str(path))[0]) or []
+    except (ReadError, yaml.YAMLError):
+        return []
+    out = []
+    for n, e in enumerate(entries if isinstance(entries, list) else [], start=1):
+        if isinstance(e, dict) and _plain(e.get("rule")):
+            rule = e["rule"]
+            ids = tuple(map(str, rule if isinstance(rule, list) else [rule]))
+            out.append(Suppression(f"{path}#{n}", ids, str(e.get("reason") or "").strip(),
+                                   file=_opt(e.get("file")), project=_opt(e.get("project")),
+                                   indicator=_opt(e.get("indicator"))))
+    return out
+
+
+def _opt(value) -> str | None:
+    return None if value is None or not _plain(value) else str(value)
+
+
+def _plain(value) -> bool:
+    """A scalar, or a short list of scalars (an alias bomb is neither)."""
+    if isinstance(value, list):
+        return 0 < len(value) <= 50 and all(isinstance(v, (str, int)) for v in value)
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def apply(doc: Document, findings: Sequence[Finding], suppressions: Sequence[Suppression],
+          used: set[str]) -> Outcome:
+    """Drop the findings that reasoned suppressions cover; record which suppressions were used."""
+    notes = [f"{s.where}: 忽略注释缺少理由，未生效（格式：# indlint: disable=规则 理由）"
+             for s in suppressions if not s.reason]
+    active = [s for s in suppressions if s.reason]
+    spans = _row_spans(doc)
+    kept = []
+    for finding in findings:
+        hit = next((s for s in active if s.names(finding) and _covers(s, finding, doc, spans)),
+                   None)
+        if hit is None:
+            kept.append(finding)
+        else:
+            used.add(hit.where)
+    return Outcome(tuple(kept), tuple(notes))
+
+
+def unused(suppressions: Iterable[Suppression], used: set[str]) -> list[str]:
+    """Messages for reasoned suppressions that silenced nothing."""
+    return [f"{s.where}: 未使用的忽略（{','.join(s.ids)}）：没有匹配的问题，可以删除"
+            for s in suppressions if s.reason and s.where not in used]
+
+
+def _covers(s: Suppression, finding: Finding, doc: Document, spans) -> bool:
+    if s.line is not None:
+        span = spans.get((finding.form, finding.row))
+        if span is None:
+            return s.line == finding.line
+        first, last = span
+        return (s.alone and s.line == first - 1) or (
+            first <= s.line <= last and not (s.alone and s.line == last))
+    if s.file and not PurePath(finding.path).match(s.file):
+        return False
+    if s.project and s.project != (finding.project or ""):
+        return False
+    return s.indicator is None or s.indicator == (finding.indicator or "")
+
+
+def _row_spans(doc: Document) -> dict:
+    """(form, row) → (first line, last line) of each row in the file."""
+    spans = {}
+    starts = [(f.index, r.index, r.pos.line) for f in doc.forms for r in f.rows]
+    for n, (form, row, line) in enumerate(starts):
+        nxt = starts[n + 1][2] - 1 if n + 1 < len(starts) else line + 50
+        spans[(form, row)] = (line, max(line, nxt))
+    return spans

@@ -1,0 +1,254 @@
+"""Format findings for people (text, markdown) and machines (json, sarif, github, junit)."""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import posixpath
+import re
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+from indlint.core.model import Finding, Severity
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts for the summary line and the JSON summary object."""
+
+    files: int
+    forms: int
+    indicators: int
+    paths: tuple[str, ...] = ()         # the files checked, in order (for per-file formats)
+
+    def counts(self, findings: Sequence[Finding]) -> dict:
+        """Return the formats.md summary object."""
+        by = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
+        return {"files": self.files, "forms": self.forms, "indicators": self.indicators,
+                "errors": by["error"], "warnings": by["warning"], "infos": by["info"]}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What some formats need besides the findings: the active rules, overrides, the version."""
+
+    rules: tuple = ()
+    severities: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    version: str = ""
+
+
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Show control characters as \\xNN: a value must never drive the user's terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def format_text(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
+    """One line per finding (path:line:col: RULE [severity] message), its suggestion, a summary."""
+    lines = [line for f in findings for line in text_lines(f)]
+    lines.append(summary_line(findings, summary))
+    return "\n".join(lines) + "\n"
+
+
+def text_lines(f: Finding) -> list[str]:
+    """The text lines of one finding: where, rule, severity and message; then its suggestion."""
+    cell = f" ({f.cell})" if f.cell else ""
+    row = f"第{f.row}行 " if f.row else ""
+    lines = [_printable(f"{f.path}:{f.line}:{f.column}{cell}: {f.rule} [{f.severity.value}] "
+                        f"{row}{f.message}")]
+    if f.suggestion:
+        lines.append(_printable(f"    建议：{f.suggestion}"))
+    return lines
+
+
+def summary_line(findings: Sequence[Finding], summary: Summary, counts: dict | None = None) -> str:
+    """检查了 N 个文件……：E 个错误，W 个警告，I 个提示。"""
+    c = counts or summary.counts(findings)
+    return (f"检查了 {c['files']} 个文件、{c['forms']} 张表、{c['indicators']} 项指标："
+            f"{c['errors']} 个错误，{c['warnings']} 个警告，{c['infos']} 个提示。")
+
+
+def format_json(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
+    """The findings document of formats.md §2."""
+    doc = {"version": 1, "findings": [f.to_json() for f in findings],
+           "summary": summary.counts(findings)}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_sarif(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
+    """SARIF 2.1.0 for code-scanning tools (see sarif.py)."""
+    from indlint.output.sarif import format_sarif as sarif
+
+    context = context or Context()
+    return sarif(findings, context.rules, context.severities, context.version)
+
+
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
+    """GitHub Actions workflow commands: ::error file=…,line=…,col=…,title=RULE::message."""
+    from indlint.output.sarif import message_text
+
+    lines = []
+    for f in findings:
+        props = [("file", f.path.replace("\\", "/")), ("line", str(f.line))]
+        if not f.cell:                  # a spreadsheet column is not a character column
+            props.append(("col", str(f.column)))
+        props.append(("title", f.rule))
+        head = ",".join(f"{k}={_gh_property(v)}" for k, v in props)
+        text = (f"{f.cell} " if f.cell else "") + message_text(f)
+        lines.append(f"::{_GITHUB_LEVEL[f.severity.value]} {head}::{_gh_data(text)}\n")
+    return "".join(lines)
+
+
+_XML_BAD = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+
+
+def _xml(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry (control characters from the input)."""
+    return "".join(c for c in text.translate(_XML_BAD) if not 0xD800 <= ord(c) <= 0xDFFF)
+
+
+def _by_path(findings: Sequence[Finding], summary: Summary) -> dict[str, list[Finding]]:
+    """Findings grouped by file, in the order the files were checked."""
+    groups: dict[str, list[Finding]] = {p: [] for p in summary.paths}
+    for f in findings:
+        groups.setdefault(f.path, []).append(f)
+    return groups
+
+
+def _junit_case(suite: ET.Element, f: Finding, classname: str) -> None:
+    import xml.etree.ElementTree as ET     # only for --format junit
+
+    from indlint.output.sarif import message_text
+
+    case = ET.SubElement(suite, "testcase", {"name": f"indlint.{f.rule}", "classname": classname,
+                                             "line": str(f.line), "column": str(f.column)})
+    props = ET.SubElement(case, "properties")
+    pairs = [("severity", f.severity.value), ("category", f.category)] + (
+        [("cell", f.cell)] if f.cell else [])
+    for name, value in pairs:
+        ET.SubElement(props, "property", {"name": name, "value": _xml(value)})
+    where = f"line {f.line}, col {f.column}" + (f" ({f.cell})" if f.cell else "")
+    failure = ET.SubElement(case, "failure", {"message": _xml(f.message), "type": f.severity.value})
+    failure.text = _xml(f"{where}, {message_text(f)}")
+
+
+def format_junit(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
+    """JUnit XML (ruff's shape): a testsuite per file, a failing testcase per finding."""
+    import xml.etree.ElementTree as ET     # only for --format junit
+
+    root = ET.Element("testsuites", {"name": "indlint", "tests": "0",
+                                     "failures": str(len(findings)), "errors": "0"})
+    tests = 0
+    for path, mine in _by_path(findings, summary).items():
+        suite = ET.SubElement(root, "testsuite", {
+            "name": _xml(path), "tests": str(max(len(mine), 1)), "disabled": "0", "errors": "0",
+            "failures": str(len(mine))})
+        classname = _xml(posixpath.splitext(path.replace("\\", "/"))[0])
+        for f in mine:
+            _junit_case(suite, f, classname)
+        if not mine:
+            ET.SubElement(suite, "testcase", {"name": "未发现问题", "classname": classname})
+        tests += max(len(mine), 1)
+    root.set("tests", str(tests))
+    ET.indent(root, space="    ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_MD_SPECIAL = "\\`*_[]<>|"
+
+
+def md_cell(text: str) -> str:
+    """Escape text for one Markdown table cell: punctuation, pipes, line breaks."""
+    out = "".join("\\" + c if c in _MD_SPECIAL else c for c in text)
+    return out.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+
+
+def _md_row(f: Finding) -> str:
+    cells = [f.cell or str(f.line), f.rule, _SEVERITY_ZH[f.severity.value], f.indicator or "—",
+             f.message, f.suggestion or "—"]
+    return "| " + " | ".join(md_cell(c) for c in cells) + " |"
+
+
+def format_markdown(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
+    """A review comment: the summary line, then a table per file with findings."""
+    lines = [f"**indlint**：{summary_line(findings, summary)}"]
+    for path, mine in _by_path(findings, summary).items():
+        if not mine:
+            continue
+        lines += ["", f"#### {md_cell(path)}", "", "| 行 | 规则 | 级别 | 指标 | 问题 | 建议 |",
+                  "|---:|---|---|---|---|---|"]
+        lines += [_md_row(f) for f in mine]
+    return "\n".join(lines) + "\n"
+
+
+def format_statistics(findings: Sequence[Finding], context: Context | None = None) -> str:
+    """Per-rule counts (count, rule, category, summary), most frequent first; '' when none."""
+    from indlint.output.sarif import INPUT_INVALID
+
+    counts = Counter(f.rule for f in findings)
+    if not counts:
+        return ""
+    categories = {f.rule: f.category for f in findings}
+    summaries = {INPUT_INVALID["id"]: INPUT_INVALID["summary"]}
+    summaries |= {r.id: r.summary for r in (context or Context()).rules}
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    wn, wr = len(str(rows[0][1])), max(len(r) for r, _ in rows)
+    wc = max(len(categories[r]) for r, _ in rows)
+    return "".join(f"{n:>{wn}}  {r:<{wr}}  {categories[r]:<{wc}}  {summaries.get(r, '')}".rstrip()
+                   + "\n" for r, n in rows)
+
+
+#: name → function(findings, summary, context) returning the whole output text.
+FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif,
+              "github": format_github, "junit": format_junit, "markdown": format_markdown}
+#: Formats read by people: --statistics may follow them on standard output.
+HUMAN_FORMATS = frozenset({"text"})
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write text (UTF-8) through a temporary file beside the target and os.replace."""
+    target = os.path.realpath(path)
+    import tempfile     # only when writing a file (a pre-commit run prints to the terminal)
+
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".indlint-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _file_mode(path: str) -> int:
+    """The mode the written file gets: the old file's, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

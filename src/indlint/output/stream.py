@@ -1,0 +1,46 @@
+"""Write text or JSON findings file by file, so memory stays flat however many files are checked.
+
+The bytes are exactly those of report.format_text / format_json on the whole run.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable, Sequence
+
+from indlint.core.model import Finding
+from indlint.output.report import Summary, summary_line, text_lines
+
+STREAMABLE = ("text", "json")
+
+
+class Stream:
+    """One text or JSON output fed with each file's findings in turn."""
+
+    def __init__(self, fmt: str, write: Callable[[str], None]):
+        self.fmt, self.write = fmt, write
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+        self.first = True
+        if fmt == "json":
+            write('{\n  "version": 1,\n  "findings": [')
+
+    def add(self, findings: Sequence[Finding]) -> None:
+        """Write one file's findings."""
+        for f in findings:
+            self.counts[f.severity.value] += 1
+            if self.fmt == "text":
+                self.write("\n".join(text_lines(f)) + "\n")
+                continue
+            body = json.dumps(f.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            self.write(("\n    " if self.first else ",\n    ") + body)
+            self.first = False
+
+    def finish(self, summary: Summary) -> None:
+        """Write the summary (the JSON document's end, or the text summary line)."""
+        counts = {"files": summary.files, "forms": summary.forms, "indicators": summary.indicators,
+                  "errors": self.counts["error"], "warnings": self.counts["warning"],
+                  "infos": self.counts["info"]}
+        if self.fmt == "text":
+            self.write(summary_line((), summary, counts) + "\n")
+            return
+        tail = json.dumps(counts, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        self.write(("]" if self.first else "\n  ]") + f',\n  "summary": {tail}\n}}\n')

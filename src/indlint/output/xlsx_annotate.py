@@ -1,0 +1,57 @@
+"""Return a reviewer's own spreadsheet with a findings column and a comment on each flagged cell.
+
+The workbook is loaded with openpyxl and saved under a new name; the input is never written.
+Every original cell keeps its value and style. openpyxl cannot carry over what it does not
+read: charts, images and drawings, pivot tables, VBA macros, form controls, slicers, and some
+conditional-formatting and data-validation extensions are dropped from the copy (README).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+from indlint.core.model import Finding
+
+HEADER = "indlint 审核意见"
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
+    """Write the annotated copy of source to target; return the number of findings placed."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+
+    workbook = load_workbook(source)
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.cell and "!" in f.cell:
+            sheet, cell = f.cell.rsplit("!", 1)
+            by_cell[(sheet, cell)].append(f)
+    placed = 0
+    for sheet in workbook.worksheets:
+        cells = {c: fs for (s, c), fs in by_cell.items() if s == sheet.title}
+        if not cells:
+            continue
+        column = sheet.max_column + 1
+        rows: dict[int, list[Finding]] = defaultdict(list)
+        for cell, fs in sorted(cells.items()):
+            target_cell = sheet[cell]
+            text = "\n".join(_line(f) for f in fs)
+            target_cell.comment = Comment(text, "indlint", width=320, height=120)
+            rows[target_cell.row].extend(fs)
+            placed += len(fs)
+        header_row = min(rows) - 1 if min(rows) > 1 else 1
+        head = sheet.cell(row=header_row, column=column, value=HEADER)
+        head.font = Font(bold=True)
+        for row, fs in sorted(rows.items()):
+            note = sheet.cell(row=row, column=column, value="\n".join(_line(f) for f in fs))
+            note.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[note.column_letter].width = 60
+    workbook.save(target)
+    return placed
+
+
+def _line(f: Finding) -> str:
+    suggestion = f"（建议：{f.suggestion}）" if f.suggestion else ""
+    return f"[{_SEVERITY_ZH[f.severity.value]} {f.rule}] {f.message}{suggestion}"

@@ -1,0 +1,373 @@
+"""Read declaration YAML files (formats.md §1) into Documents, with the position of every field."""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import yaml
+
+from indlint.core.model import Document, Form, Pos, Row
+
+#: Files larger than this are refused before they are read (README: 限制).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: YAML nesting deeper than this is refused (declaration files need about five levels).
+MAX_DEPTH = 64
+#: More YAML events than this are refused (a form of 100,000 rows needs about 2 million).
+MAX_EVENTS = 5_000_000
+
+FORM_ALIASES = {"项目名称": "project", "年度总体目标": "goal", "项目总目标": "overall_goal",
+                "主管部门": "department", "实施单位": "implementer", "绩效指标": "indicators",
+                "指标": "indicators", "年度": "year", "类型": "kind", "总分": "total_score",
+                "资金": "budget", "项目资金": "budget"}
+ROW_ALIASES = {"一级指标": "l1", "二级指标": "l2", "三级指标": "name", "指标名称": "name",
+               "年度目标值": "target", "预期指标值": "target", "实际值": "actual", "完成值": "actual",
+               "指标值依据": "basis", "年度指标值": "target",
+               "指标值": "target", "目标值": "target", "实际完成值": "actual", "分值": "score_max",
+               "权重": "score_max", "得分": "score", "指标值设定依据": "basis",
+               "目标值依据": "basis", "偏差原因分析及改进措施": "deviation",
+               "偏差原因": "deviation", "未完成原因分析": "deviation", "指标性质": "nature",
+               "度量单位": "unit", "计量单位": "unit", "指标解释": "explanation",
+               "指标方向性": "direction", "评(扣)分标准": "scoring", "评（扣）分标准": "scoring"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a declaration; the message is for the user (Chinese)."""
+
+
+# ---- a small node tree built from PyYAML's event stream --------------------------
+# Events are several times faster than PyYAML's composer, and give the marks we need.
+
+@dataclass(slots=True)
+class _Scalar:
+    value: str | None
+    pos: Pos
+
+
+@dataclass(slots=True)
+class _Map:
+    pos: Pos
+    items: list = field(default_factory=list)      # [(key _Scalar, node)]
+
+
+@dataclass(slots=True)
+class _Seq:
+    pos: Pos
+    items: list = field(default_factory=list)
+
+
+def _pos(event) -> Pos:
+    start, end = event.start_mark, event.end_mark
+    return Pos(start.line + 1, start.column + 1, start.index, end.index)
+
+
+def compose(text: str):
+    """Build the node tree of the first YAML document in text; raise ReadError."""
+    stack: list = []
+    anchors: dict = {}
+    # Aliases share their anchor's node, but the forms and rows they stand for are each read
+    # and checked: 1,000 aliases of a form of 1,000 aliased rows make a million rows from 8 KB.
+    # So an alias counts as the events of its anchor's node, and the total stays bounded.
+    sizes: dict = {}            # anchor → events its (closed) node stands for, aliases expanded
+    open_anchored: list = []    # (depth, anchor, events before it) of open anchored collections
+    extra = 0                   # events the aliases so far stand for, beyond their own one
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
+            if count + extra > MAX_EVENTS:
+                raise ReadError(f"文件过大：超过 {MAX_EVENTS} 个 YAML 节点（别名 *锚点 按展开后计）")
+            if event.__class__ is _SCALAR and not event.anchor and stack:
+                _attach(stack[-1], _scalar(event))      # the common case, kept short and fast
+                continue
+            kind = _EVENTS.get(type(event))
+            if kind is None:
+                continue
+            if kind == "end":
+                if open_anchored and open_anchored[-1][0] == len(stack):
+                    _, anchor, begun = open_anchored.pop()
+                    sizes[anchor] = count + extra - begun + 1
+                done = stack.pop()
+                if not stack:
+                    return done
+                continue
+            if kind == "alias":
+                extra += sizes.get(event.anchor, 1) - 1      # an open (recursive) anchor: 1
+            node = _node_of(kind, event, anchors)
+            if stack:
+                _attach(stack[-1], node)
+            elif kind in ("scalar", "alias"):
+                return node
+            if kind in ("map", "seq"):
+                if len(stack) >= MAX_DEPTH:
+                    raise ReadError(f"YAML 嵌套超过 {MAX_DEPTH} 层")
+                stack.append(node)
+                if event.anchor:
+                    sizes.pop(event.anchor, None)
+                    open_anchored.append((len(stack), event.anchor, count + extra))
+    except yaml.YAMLError as err:
+        raise ReadError(_yaml_message(err, text)) from None
+    except UnicodeEncodeError as err:
+        # libyaml encodes the text to UTF-8 first: a lone surrogate (U+D800…U+DFFF) cannot be.
+        where = _where(text, err.start) if err.object is text else ""
+        raise ReadError(f"{where}含有无效的 Unicode 字符 U+{ord(err.object[err.start]):04X}"
+                        f"（孤立的代理项）") from None
+    return None
+
+
+_EVENTS = {yaml.ScalarEvent: "scalar", yaml.MappingStartEvent: "map",
+           yaml.SequenceStartEvent: "seq", yaml.AliasEvent: "alias",
+           yaml.MappingEndEvent: "end", yaml.SequenceEndEvent: "end"}
+
+
+def _node_of(kind: str, event, anchors):
+    if kind == "alias":
+        # An alias shares its anchor's node: nothing is copied (compose bounds what it stands for).
+        if event.anchor not in anchors:
+            raise ReadError(f"第 {event.start_mark.line + 1} 行：引用了未定义的锚点 *{event.anchor}")
+        return anchors[event.anchor]
+    if kind == "scalar":
+        node = _scalar(event)
+    elif kind == "map":
+        node = _Map(_pos(event))
+    else:
+        node = _Seq(_pos(event))
+    if event.anchor:
+        anchors[event.anchor] = node
+    return node
+
+
+_SCALAR = yaml.ScalarEvent
+
+
+def _scalar(event) -> _Scalar:
+    value, start = event.value, event.start_mark
+    if event.style is None and value in _NULLS and event.implicit[0]:
+        value = None
+    return _Scalar(value, Pos(start.line + 1, start.column + 1, start.index, event.end_mark.index))
+
+
+def _attach(parent, node) -> None:
+    items = parent.items
+    if parent.__class__ is _Seq:
+        items.append(node)
+    elif items and items[-1][1] is None:
+        items[-1] = (items[-1][0], node)
+    else:
+        key = node if node.__class__ is _Scalar else _Scalar(None, node.pos)
+        items.append((key, None))
+
+
+def _yaml_message(err: yaml.YAMLError, text: str) -> str:
+    if isinstance(err, yaml.reader.ReaderError):
+        # A character YAML does not allow (control characters, U+FFFE …): say which, and where.
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        offset = err.position
+        if _Loader is not yaml.SafeLoader:      # libyaml counts bytes of the UTF-8 text
+            offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        what = "控制字符" if code < 0x20 or 0x7F <= code <= 0x9F else "字符"
+        return (f"{_where(text, offset)}含有 YAML 不允许的{what} U+{code:04X}"
+                f"（常见于从 Word、PDF 或网页复制的文字），请删除该字符")
+    mark = getattr(err, "problem_mark", None)
+    where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列：" if mark else ""
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    if problem == "exceeded maximum nesting depth":       # libyaml's own bound (1,000)
+        return f"{where}YAML 嵌套超过 {MAX_DEPTH} 层"
+    return f"不是有效的 YAML：{where}{problem}"
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _where(text: str, offset: int) -> str:
+    """Return 第 L 行第 C 列： for a character offset (counting YAML's line breaks)."""
+    line, start = 1, 0
+    for brk in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, brk.end()
+    return f"第 {line} 行第 {offset - start + 1} 列："
+
+
+# ---- files → documents ---------------------------------------------------------------
+
+def read_yaml(path: str) -> Document:
+    """Read one declaration YAML file; a file that cannot be read gives a Document with an error."""
+    try:
+        text, encoding = read_text(path)
+        root = compose(text)
+        forms = tuple(_forms(root))
+    except ReadError as err:
+        return Document(path, error=str(err))
+    return Document(path, forms, encoding=encoding, comments=directive_comments(text))
+
+
+def directive_comments(text: str) -> tuple[tuple[int, str], ...]:
+    """(line, text) of the lines that carry an ``indlint:`` directive (suppressions)."""
+    if "indlint:" not in text:
+        return ()
+    return tuple((n, line) for n, line in enumerate(text.splitlines(), start=1)
+                 if "indlint:" in line)
+
+
+def read_string(text: str, path: str = "<string>") -> Document:
+    """Read a declaration from a string (tests, rule examples)."""
+    try:
+        return Document(path, tuple(_forms(compose(text))))
+    except ReadError as err:
+        return Document(path, error=str(err))
+
+
+def read_text(path: str) -> tuple[str, str]:
+    """Return the decoded text of a file and its encoding; raise ReadError."""
+    return decode(read_regular(path))
+
+
+def read_regular(path: str) -> bytes:
+    """Return the bytes of a regular file of at most MAX_FILE_BYTES; raise ReadError.
+
+    A pipe, device or folder is refused without being read: it is opened (if at all) without
+    blocking, and checked again on the open file, so a FIFO put in place of a file between the
+    check and the open cannot hang the run.
+    """
+    try:
+        _check_regular(os.stat(path))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise ReadError(os_message(err)) from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            _check_regular(os.fstat(handle.fileno()))
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise ReadError(os_message(err, "无法读取文件")) from None
+
+
+def _check_regular(info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError("不是普通文件（目录、管道或设备），已跳过")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ReadError(f"文件过大（{info.st_size} 字节），上限为 {MAX_FILE_BYTES} 字节")
+
+
+def os_message(err: OSError, action: str = "无法访问文件") -> str:
+    """A Chinese message for an OSError on a file."""
+    if err.errno == errno.ENOENT:
+        return "文件不存在（或是指向不存在文件的链接）"
+    if err.errno == errno.ELOOP:
+        return "符号链接形成循环（链接指向自身或彼此互指），已跳过"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"{action}：没有读取权限"
+    if err.errno == errno.EISDIR:
+        return "不是普通文件（目录、管道或设备），已跳过"
+    return f"{action}：{err.strerror or type(err).__name__}"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; raise ReadError."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as err:
+            line = data[3:err.start + 3].count(b"\n") + 1
+            raise ReadError(f"文件以 UTF-8 标记（BOM）开头，但第 {line} 行含有无效的 UTF-8 字节") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise ReadError("UTF-16 文件解码失败") from None
+    if b"\x00" in data:
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise ReadError(f"第 {line} 行含 NUL 字节：是二进制文件（或文件已损坏），不是 YAML 申报表")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ReadError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030") from None
+
+
+def _forms(root) -> list[Form]:
+    if root is None:
+        raise ReadError("文件为空")
+    if not isinstance(root, _Map):
+        raise ReadError("顶层不是映射：申报表应以 project:、indicators: 等键开头，或以 forms: 列出多张表")
+    forms_node = _lookup(root, "forms")
+    if forms_node is not None:
+        if not isinstance(forms_node, _Seq):
+            raise ReadError(f"第 {forms_node.pos.line} 行：forms 应为列表")
+        return [_form(i, node) for i, node in enumerate(forms_node.items)]
+    return [_form(0, root)]
+
+
+def _lookup(node: _Map, key: str):
+    for k, v in node.items:
+        if k.value == key:
+            return v
+    return None
+
+
+def _form(index: int, node) -> Form:
+    if not isinstance(node, _Map):
+        raise ReadError(f"第 {node.pos.line} 行：第 {index} 张表不是映射")
+    meta, positions, budget, rows = {}, {}, {}, None
+    for key, value in node.items:
+        name = FORM_ALIASES.get(_text(key), _text(key))
+        positions[name] = (value or key).pos
+        if name == "indicators":
+            rows = value
+        elif name == "budget" and isinstance(value, _Map):
+            budget = {_text(k): _text(v) for k, v in value.items}
+        else:
+            meta[name] = _text(value)
+    if rows is None or (isinstance(rows, _Scalar) and rows.value is None):
+        raise ReadError(f"第 {node.pos.line} 行起的表没有 indicators（指标）列表")
+    if not isinstance(rows, _Seq):
+        raise ReadError(f"第 {rows.pos.line} 行：indicators 应为列表，实际是{_kind_zh(rows)}")
+    if meta.get("kind") is not None:
+        meta["kind"] = _form_kind(meta["kind"], positions["kind"])
+    return Form(index, MappingProxyType(meta), MappingProxyType(budget),
+                tuple(_row(i, r) for i, r in enumerate(rows.items, start=1)), node.pos,
+                MappingProxyType(positions))
+
+
+#: Spellings of the two kinds of form (formats.md: declaration | self-evaluation).
+FORM_KINDS = {"declaration": "declaration", "申报表": "declaration", "绩效目标申报表": "declaration",
+              "目标表": "declaration", "self-evaluation": "self-evaluation",
+              "self_evaluation": "self-evaluation", "selfevaluation": "self-evaluation",
+              "自评表": "self-evaluation", "绩效自评表": "self-evaluation", "自评": "self-evaluation"}
+
+
+def _form_kind(text: str, pos: Pos) -> str:
+    """The kind of a form, or ReadError: a misspelt kind would silently skip the 自评 checks."""
+    kind = FORM_KINDS.get(text.strip().lower())
+    if kind is None:
+        raise ReadError(f"第 {pos.line} 行：kind 应为 declaration（申报表）或 self-evaluation（自评表），"
+                        f"实际是「{text[:40]}」")
+    return kind
+
+
+def _row(index: int, node) -> Row:
+    if not isinstance(node, _Map):
+        # Kept as an empty row rather than dropped: the rules report its blank fields.
+        return Row(index, MappingProxyType({}), node.pos)
+    fields, positions = {}, {}
+    for key, value in node.items:
+        name = ROW_ALIASES.get(_text(key), _text(key))
+        fields[name] = _text(value)
+        positions[name] = (value or key).pos
+    return Row(index, MappingProxyType(fields), node.pos, MappingProxyType(positions))
+
+
+def _text(node) -> str | None:
+    """Return a scalar's text; a list or mapping where a value belongs reads as None."""
+    if isinstance(node, _Scalar):
+        return node.value
+    return None
+
+
+def _kind_zh(node) -> str:
+    return {"_Map": "映射", "_Seq": "列表"}.get(type(node).__name__, "单个值")

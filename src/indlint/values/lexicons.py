@@ -1,0 +1,46 @@
+"""Load the word lists of rules/lexicons/*.yaml into one frozen object."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import yaml
+
+from indlint.core import resources
+from indlint.core.cache import cached_json
+from indlint.values.units import Units
+
+LEXICON_FILES = ("units", "levels", "names", "vocabulary")
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """All lexicons: ``units`` as a Units object, the rest as read from YAML."""
+
+    units: Units
+    levels: Mapping
+    names: Mapping
+    vocabulary: Mapping
+
+    def words(self, ref: str) -> tuple[str, ...]:
+        """Resolve a ``file.key`` reference (``names.rate_suffixes``) to its word list."""
+        file, _, key = ref.partition(".")
+        table = getattr(self, file, None)
+        if not isinstance(table, Mapping) or key not in table:
+            raise KeyError(ref)
+        return tuple(str(w) for w in table[key])
+
+
+def load_lexicons() -> Lexicons:
+    """Read the packaged lexicons (through the on-disk cache when they are unchanged)."""
+    folder = resources.data_root("rules") / "lexicons"
+    files = [folder / f"{name}.yaml" for name in LEXICON_FILES]
+    data = cached_json("lexicons", files, lambda: {
+        name: yaml.load(resources.read_text("rules", "lexicons", f"{name}.yaml"),
+                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for name in LEXICON_FILES}, keys=LEXICON_FILES)
+    return Lexicons(units=Units.from_data(data["units"]),
+                    levels=MappingProxyType(data["levels"]),
+                    names=MappingProxyType(data["names"]),
+                    vocabulary=MappingProxyType(data["vocabulary"]))

@@ -1,0 +1,67 @@
+"""Units and their kinds, read from rules/lexicons/units.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from indlint.values.values import UnitKind
+
+_COMPOUND = re.compile(r"[/／·*×]")
+
+
+@dataclass(frozen=True)
+class Units:
+    """Look up the kind of a unit; normalise its spelling."""
+
+    kinds: Mapping[str, UnitKind]
+    aliases: Mapping[str, str]
+    scale_prefixes: tuple[str, ...]
+
+    @classmethod
+    def from_data(cls, data: dict) -> Units:
+        """Build from the parsed units.yaml (the first kind that lists a unit wins)."""
+        kinds: dict[str, UnitKind] = {}
+        for kind, names in data["kinds"].items():
+            for name in names:
+                kinds.setdefault(str(name), UnitKind(kind))
+        prefixes = sorted(map(str, data.get("scale_prefixes", [])), key=len, reverse=True)
+        return cls(MappingProxyType(kinds), MappingProxyType(dict(data.get("aliases", {}))),
+                   tuple(prefixes))
+
+    def normalise(self, unit: str) -> str:
+        """Spell a unit the usual way (百分比 → %, 平米 → 平方米)."""
+        return self.aliases.get(unit, unit)
+
+    def kind_of(self, unit: str | None) -> UnitKind | None:
+        """Return the kind of a unit, OTHER when unknown, None for no unit."""
+        if not unit:
+            return None
+        unit = self.normalise(unit)
+        if unit in self.kinds:
+            return self.kinds[unit]
+        if _COMPOUND.search(unit):
+            return self._compound_kind(unit)
+        return self._scaled_kind(unit)
+
+    def is_known(self, unit: str) -> bool:
+        """Whether the lexicon knows this unit (directly, scaled or compound)."""
+        return self.kind_of(unit) not in (None, UnitKind.OTHER)
+
+    def _scaled_kind(self, unit: str) -> UnitKind:
+        for prefix in self.scale_prefixes:
+            base = unit[len(prefix):]
+            if unit.startswith(prefix) and base in self.kinds:
+                return self.kinds[base]
+        if unit.startswith("个") and unit[1:] in self.kinds:
+            return self.kinds[unit[1:]]
+        return UnitKind.OTHER
+
+    def _compound_kind(self, unit: str) -> UnitKind:
+        # 元/人·月 is money per person per month: a unit cost. 次/月 counts events.
+        head = _COMPOUND.split(unit, maxsplit=1)[0]
+        kind = self.kind_of(head) if head else None
+        if kind is UnitKind.MONEY:
+            return UnitKind.UNIT_COST
+        return kind or UnitKind.OTHER
