@@ -63,7 +63,11 @@ class RowFacts:
     def target(self) -> Value:
         """The target (年度指标值), combined with the 指标性质 / 度量单位 columns."""
         f = self.row.fields
-        return self.tools.values.combine(f.get("nature"), f.get("target"), f.get("unit"))
+        value = self.tools.values.combine(f.get("nature"), f.get("target"), f.get("unit"))
+        if self.name.unit and value.has_number and not value.unit:
+            # 实施营造林总面积(亩) 80000: the unit in the name's parentheses is the row's unit.
+            return self.tools.values.combine(f.get("nature"), f.get("target"), self.name.unit)
+        return value
 
     @cached_property
     def actual(self) -> Value:

@@ -10,7 +10,8 @@ from indlint.judge.kinds import FormFacts, Hit
 from indlint.judge.levels import LevelJudge
 from indlint.values.lexicons import Lexicons, load_lexicons
 from indlint.core.model import Document, Finding, Form, Severity
-from indlint.judge.names import NameAnalyser, clean_name
+from indlint.judge.names import NameAnalyser
+from indlint.normalise.names import clean_name
 from indlint.values.parse import ValueParser
 from indlint.judge.rules import Profile, Rule, load_profile, load_rules
 

@@ -1,24 +1,11 @@
-"""Normalise 一级 / 二级指标 names and judge them against the frameworks of a profile."""
+"""Judge 一级 / 二级指标 classes (as normalise/levels.py reads them) against a profile's frameworks."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from indlint.core.cache import remember
+from indlint.normalise.levels import clean_level
 from indlint.values.lexicons import Lexicons
-
-# A score band: 产出指标(50分), 效益指标 30分), 成本指标(0-20)分, 产出指标 (40-50)分.
-_SCORE_BAND = re.compile(r"[(（]?\s*[\d.\-~—]+\s*分?\s*[)）]?\s*分?")
-_SPACES = re.compile(r"[\s\u3000]+")
-
-
-def clean_level(text: str | None) -> str:
-    """Fold a level cell: NFKC, no spaces, no score band, no trailing 等 (labelling.md "Levels")."""
-    folded = _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
-    folded = _SCORE_BAND.sub("", folded)
-    return folded.rstrip("等:：").strip()
-
 
 @dataclass(frozen=True)
 class Levels:

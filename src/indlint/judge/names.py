@@ -2,27 +2,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
 from indlint.core.cache import remember
+from indlint.normalise.names import read_name
 from indlint.values.lexicons import Lexicons
 from indlint.values.values import UnitKind
 
-_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+[.、．]\s*)")
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
-_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]")
 _OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(?:%|[^\d\s、，,。]{1,3})$")
 _NUMERIC = re.compile(r"^[\d.,%\s-]*$")
-MAX_NAME_CHARS = 200
-
-
-def clean_name(name: str) -> str:
-    """Fold a name for comparison: NFKC, no spaces or quotes, no ``指标1:`` prefix."""
-    # A name is a phrase; 200 characters is far beyond any real one and bounds the work.
-    text = _QUOTES.sub("", unicodedata.normalize("NFKC", (name or "")[:MAX_NAME_CHARS]))
-    return _PREFIX.sub("", text).rstrip("。.;；,，")
 
 
 @dataclass(frozen=True)
@@ -34,6 +24,8 @@ class NameInfo:
     traits: frozenset[str]
     counts: UnitKind | None
     first_word: str
+    unit: str | None = None   # the unit the name states in parentheses (总面积(亩) → 亩)
+    hint: str | None = None   # a template hint left in the name (成活率(≥**%))
 
 
 class NameAnalyser:
@@ -64,8 +56,8 @@ class NameAnalyser:
         return Segmenter(self._lex)
 
     def _analyse(self, name: str) -> NameInfo:
-        text = clean_name(name)
-        core = _TRAILING_NOTE.sub("", text) or text
+        cell = read_name(name, self._lex.units)
+        text, core = cell.text, cell.core
         traits = set(self._classes(text, core))
         first = ""
         if core and not traits & {"blank", "numeric"}:
@@ -74,7 +66,7 @@ class NameAnalyser:
             if core.startswith(self._leads):
                 first = self._segmenter.first_word(core)
             traits.update(self._form_traits(core, first))
-        return NameInfo(text, core, frozenset(traits), self._counts(core), first)
+        return NameInfo(text, core, frozenset(traits), self._counts(core), first, cell.unit, cell.hint)
 
     def _classes(self, text: str, core: str):
         n = self._names

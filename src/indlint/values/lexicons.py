@@ -1,6 +1,7 @@
 """Load the word lists of rules/lexicons/*.yaml into one frozen object."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
@@ -11,7 +12,7 @@ from indlint.core import resources
 from indlint.core.cache import cached_json
 from indlint.values.units import Units
 
-LEXICON_FILES = ("units", "levels", "names", "vocabulary")
+LEXICON_FILES = ("units", "levels", "names", "vocabulary", "variants")
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Lexicons:
     levels: Mapping
     names: Mapping
     vocabulary: Mapping
+    variants: Mapping
 
     def words(self, ref: str) -> tuple[str, ...]:
         """Resolve a ``file.key`` reference (``names.rate_suffixes``) to its word list."""
@@ -32,6 +34,7 @@ class Lexicons:
         return tuple(str(w) for w in table[key])
 
 
+@functools.cache
 def load_lexicons() -> Lexicons:
     """Read the packaged lexicons (through the on-disk cache when they are unchanged)."""
     folder = resources.data_root("rules") / "lexicons"
@@ -43,4 +46,5 @@ def load_lexicons() -> Lexicons:
     return Lexicons(units=Units.from_data(data["units"]),
                     levels=MappingProxyType(data["levels"]),
                     names=MappingProxyType(data["names"]),
-                    vocabulary=MappingProxyType(data["vocabulary"]))
+                    vocabulary=MappingProxyType(data["vocabulary"]),
+                    variants=MappingProxyType(data["variants"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from indlint.judge.names import clean_name
+from indlint.normalise.names import clean_name
 from indlint.judge.kinds.base import FormFacts, FormKind, Hit, take
 
 _PUNCT = re.compile(r"[\s\W_]+")

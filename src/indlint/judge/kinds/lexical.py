@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from indlint.judge.analysis import RowFacts
-from indlint.judge.names import clean_name
+from indlint.normalise.names import clean_name
 from indlint.judge.kinds.base import Hit, ParamError, RowKind, take
 
 MODES = ("prefix", "suffix", "contains", "equals")
