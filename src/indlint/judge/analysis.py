@@ -156,6 +156,8 @@ def _word_traits(text: str, vocab) -> set[str]:
     for trait, key in checks.items():
         if text in vocab[key]:
             traits.add(trait)
+    if text.endswith(tuple(vocab["timeliness_endings"])) and not re.search(r"\d", text):
+        traits.add("timeliness-word")
     if text.startswith(tuple(vocab["frequency_prefixes"])):
         traits.add("frequency")
     if _only_group_nouns(text, vocab["group_nouns"]):

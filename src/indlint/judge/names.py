@@ -11,7 +11,7 @@ from indlint.values.lexicons import Lexicons
 from indlint.values.values import UnitKind
 
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
-_OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(?:%|[^\d\s、，,。]{1,3})$")
+_OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(%|[^\d\s、，,。]{1,3})$")
 _NUMERIC = re.compile(r"^[\d.,%\s-]*$")
 
 
@@ -66,7 +66,8 @@ class NameAnalyser:
             if core.startswith(self._leads):
                 first = self._segmenter.first_word(core)
             traits.update(self._form_traits(core, first))
-        return NameInfo(text, core, frozenset(traits), self._counts(core), first, cell.unit, cell.hint)
+        counts = self._counts(core) or self._own_target_counts(core, traits)
+        return NameInfo(text, core, frozenset(traits), counts, first, cell.unit, cell.hint)
 
     def _classes(self, text: str, core: str):
         n = self._names
@@ -131,6 +132,8 @@ class NameAnalyser:
             yield "task"
         if not measure and core.endswith(tuple(n["outcome_endings"])):
             yield "outcome"
+        if not measure and core.endswith(tuple(n["verdict_endings"])):
+            yield "verdict"              # 工程质量合格: the name states the end state itself
         if not measure and core.endswith(tuple(n["object_heads"])):
             yield "object"
         if _OWN_TARGET.search(core) and not measure:
@@ -145,6 +148,16 @@ class NameAnalyser:
             for l2s in framework.values():
                 names.update(l2s)
         return frozenset(names)
+
+    def _own_target_counts(self, core: str, traits: set) -> UnitKind | None:
+        """村组干部230人 counts people: the unit of a target written into the name."""
+        match = _OWN_TARGET.search(core) if "own-target" in traits else None
+        if not match:
+            return None
+        kind = self._lex.units.kind_of(match.group(1))
+        # Only heads that count people or events say what the row counts; 围墙300米 with a cost
+        # per metre as its target names the object built, not the quantity measured.
+        return kind if kind in (UnitKind.PEOPLE, UnitKind.PERSON_TIMES, UnitKind.EVENTS) else None
 
     def _counts(self, core: str) -> UnitKind | None:
         """What a count or measure name counts, from its longest matching ending."""

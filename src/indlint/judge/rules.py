@@ -21,6 +21,9 @@ from indlint.judge.selectors import Selector, SelectorError, compile_selector
 ENVELOPE = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
             "suggestion", "examples")
 ENGINE_KEYS = ("check", "when", "exclusive", "order", "profiles")
+#: Optional envelope fields: ``grounds`` names the internal ground (labelling.md, domain-rules.md
+#: sections) beside ``source``, which names public documents a reviewer can look up.
+OPTIONAL = ("grounds",)
 #: Placeholders every message may use (besides those a kind supplies).
 ROW_VARS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", "score",
                       "score_max", "basis", "project", "year", "rate_name", "row"})
@@ -65,6 +68,7 @@ class Rule:
     order: int
     profiles: tuple[str, ...]
     path: str
+    grounds: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ class RuleFieldError(ValueError):
 
 
 def _build(path: str, data: dict, categories, lexicons) -> Rule:
-    unknown = [str(k) for k in data if k not in ENVELOPE + ENGINE_KEYS]
+    unknown = [str(k) for k in data if k not in ENVELOPE + ENGINE_KEYS + OPTIONAL]
     if unknown:
         raise RuleFieldError(unknown[0], f"未知的键 {unknown[0]}")
     missing = [k for k in ENVELOPE + ("check",) if k not in data]
@@ -210,7 +214,7 @@ def _build(path: str, data: dict, categories, lexicons) -> Rule:
                 MappingProxyType(data["examples"]), category.scope,
                 compile_selector(data.get("when")), check, MappingProxyType(data["check"]),
                 data.get("exclusive"), int(data.get("order", 0)),
-                tuple(data.get("profiles", ())), path)
+                tuple(data.get("profiles", ())), path, str(data.get("grounds", "")))
 
 
 _TEXT_KEYS = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
@@ -222,6 +226,8 @@ def _check_types(data: dict) -> None:
     for key in _TEXT_KEYS:
         if not isinstance(data[key], (str, int, float)) or isinstance(data[key], bool):
             raise RuleFieldError(key, f"{key} 应为文字")
+    if "grounds" in data and not isinstance(data["grounds"], str):
+        raise RuleFieldError("grounds", "grounds 应为文字")
     if data.get("exclusive") is not None and not isinstance(data["exclusive"], str):
         raise RuleFieldError("exclusive", "exclusive 应为一个组名（文字）")
     if not isinstance(data.get("order", 0), int) or isinstance(data.get("order"), bool):

@@ -13,7 +13,7 @@ VALUE_TRAITS = frozenset(
     "completion-word group hundred notation mechanism-state".split())
 NAME_TRAITS = frozenset(
     "blank numeric rate satisfaction count timeliness quality cost management negative process "
-    "measure slogan aim task outcome object own-target class-name mechanism beneficiary money".split())
+    "measure slogan aim task outcome object own-target verdict class-name mechanism beneficiary money".split())
 LEVEL_STATUS = {"l1-status": frozenset("known tolerated unknown blank".split()),
                 "l2-status": frozenset("allowed tolerated mismatch blank".split())}
 FORM_KINDS = frozenset({"declaration", "self-evaluation"})

@@ -21,6 +21,8 @@ _PREFIX = re.compile(r"^(?:[*★☆※]+|指标\s*\d+\s*[:.、]?|\d{1,2}(?:[、]
                      r"[一二三四五六七八九十]{1,2}、)+")
 _TRAILING = re.compile(r"[(\[【]([^()\[\]【】]{1,40})[)\]】]$")
 _UNIT_MARK = re.compile(r"^(?:单位|计量单位|度量单位)?[:：]?\s*(.+)$")
+# A unit sign written after the name (not after a number: 合格率100% holds its own target).
+_TRAILING_SIGN = re.compile(r"(?<![\d.])[%‰]$")
 _HINT = re.compile(r"[<>=≥≤≧≦]|\*|x{2}|X{2}")
 
 
@@ -44,6 +46,10 @@ def clean_name(name: str | None) -> str:
 def read_name(name: str | None, units: Units) -> NameCell:
     """Split a name into what it measures and the unit or hint in its trailing parentheses."""
     text = clean_name(name)
+    bare = _TRAILING_SIGN.sub("", text)
+    if bare != text and bare:
+        # 各项工作完成及时率% / 服务对象满意度%: a unit sign after the name is the row's unit.
+        return NameCell(text, bare, unit=units.normalise(text[len(bare):]))
     match = _TRAILING.search(text)
     if not match:
         return NameCell(text, text)
