@@ -23,7 +23,7 @@ def wheel_env(tmp_path_factory):
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
     subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)], check=True)
-    # The dependencies (lark, pyyaml, jieba, click, openpyxl) are borrowed from this
+    # The dependencies (lark, pyyaml, jieba, click, openpyxl, jinja2) are borrowed from this
     # environment through a .pth file placed after the new environment's own packages,
     # so the wheel's indlint, not this checkout's, is the one imported.
     purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -38,6 +38,13 @@ def test_wheel_contains_grammar_and_rules(wheel_env):
     assert "indlint/_data/grammar/target.lark" in names
     assert "indlint/_data/rules/value/VL05.yaml" in names
     assert "indlint/_data/rules/lexicons/units.yaml" in names
+
+
+def test_wheel_contains_the_report_templates(wheel_env):
+    import zipfile
+    names = zipfile.ZipFile(wheel_env[1]).namelist()
+    for name in ("report.html.j2", "report_parts.html.j2", "report.css", "report.js"):
+        assert f"indlint/output/templates/{name}" in names
 
 
 def test_installed_indlint_runs_outside_the_checkout(wheel_env):
@@ -55,3 +62,16 @@ def test_installed_indlint_runs_outside_the_checkout(wheel_env):
     assert result.returncode == 1, result.stderr
     doc = json.loads(result.stdout)
     assert any(f["category"] == "value.timeliness-vague" for f in doc["findings"])
+
+
+def test_installed_indlint_writes_a_report_outside_the_checkout(wheel_env):
+    env_dir, _, tmp = wheel_env
+    form = tmp / "report-form.yaml"
+    form.write_text((ROOT / "corpus" / "001_e0c4b3d6f0f45810.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    out = tmp / "report.html"
+    result = subprocess.run([str(env_dir / "bin" / "indlint"), "report", str(form), "-o", str(out)],
+                            cwd=tmp, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "<script>" in page
