@@ -29,7 +29,7 @@ class LevelJudge:
                 self._allowed.setdefault(l1, set()).update(l2s)
         self._every_l2 = frozenset(c for s in self._allowed.values() for c in s)
         self._aliases = dict(data["l2_aliases"])
-        self._tolerated_l1 = frozenset(data["l1_tolerated"])
+        self._tolerated_l1 = dict(data["l1_tolerated"])
         self._prefixes = tuple(data["l1_tolerated_prefixes"])
         self._endings = tuple(data["l2_tolerated_endings"])
         self._tolerated_l2 = frozenset(data["l2_tolerated"])
@@ -42,7 +42,15 @@ class LevelJudge:
     def _judge(self, l1: str | None, l2: str | None) -> Levels:
         c1, c2 = clean_level(l1), self._canonical_l2(clean_level(l2))
         s1 = self._l1_status(c1)
-        return Levels(c1, c2, s1, self._l2_status(c1, s1, c2))
+        return Levels(self._canonical_l1(c1, s1), c2, s1, self._l2_status(c1, s1, c2))
+
+    def _canonical_l1(self, l1: str, status: str) -> str:
+        """项目效益指标 and 效果指标 stand for 效益指标 (tolerated: read as the class, never reported)."""
+        if status != "tolerated":
+            return l1
+        if l1 in self._tolerated_l1:
+            return self._tolerated_l1[l1]
+        return next((l1[len(p):] for p in self._prefixes if l1.startswith(p)), l1)
 
     def _canonical_l2(self, l2: str) -> str:
         l2 = self._aliases.get(l2, l2)

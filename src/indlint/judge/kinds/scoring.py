@@ -30,10 +30,15 @@ def unmet_full_score(f: RowFacts) -> Hit | None:
 
 def actual_invalid(f: RowFacts) -> Hit | None:
     """No actual, a word for a numeric target, or another unit than the target."""
-    if f.target.is_missing and f.actual.is_missing:
-        return None          # nothing to compare: value.missing reports the row
+    if f.target.is_missing and f.actual.is_missing and _spare_slot(f):
+        return None          # a pre-printed slot left empty (指标2:) is maybe at most
     problem = actual_problem(f)
     return Hit("actual", {"found": problem}) if problem else None
+
+
+def _spare_slot(f: RowFacts) -> bool:
+    """A row with no name of its own: blank, or only a dash once 指标N: is removed."""
+    return not f.name.text.strip("/-—－一 ")
 
 
 def score_inconsistent(f: RowFacts) -> Hit | None:
