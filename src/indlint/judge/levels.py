@@ -74,6 +74,10 @@ class LevelJudge:
         if status == "known":
             if l2 in self._allowed.get(l1, ()):
                 return "allowed"
+            # 满意度指标 repeated as the l2 is tolerated only where the l1 is no standard name
+            # either (labelling.md "Levels": the maybe belongs to the unknown-l1 case).
+            if l2 in self._tolerated_l2:
+                return "mismatch"
             return "tolerated" if self._right_stem(l2, self._allowed.get(l1, ())) else "mismatch"
         # Under an unknown l1, only an l2 that is no class anywhere is wrong (labelling.md).
         if l2 in self._every_l2 or self._right_stem(l2, self._every_l2):

@@ -13,6 +13,7 @@ from indlint.values.values import UnitKind
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 _OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(%|[^\d\s、，,。]{1,3})$")
 _NUMERIC = re.compile(r"^[\d.,%\s-]*$")
+_CLAUSE = re.compile(r"[,;。，；]")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class NameAnalyser:
         self._names = lexicons.names
         self._cache: dict[str, NameInfo] = {}
         n = lexicons.names
-        self._negative_ends = tuple(s + m for s in n["negative_stems"]
+        self._negative_ends = tuple(s + m for s in (*n["negative_stems"], *n["negative_costs"])
                                     for m in ("", *n["negative_measures"]))
         self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
                                     *n["purpose_starters"]}))
@@ -106,8 +107,20 @@ class NameAnalyser:
     def _negative(self, text: str) -> bool:
         n = self._names
         ends = self._negative_ends
-        return (text.endswith(ends) or _TRAILING_NOTE.sub("", text).endswith(ends)) and \
-            not any(p in text for p in n["positive_overrides"])
+        if any(p in text for p in n["positive_overrides"]):
+            return False
+        return text.endswith(ends) or _TRAILING_NOTE.sub("", text).endswith(ends) or \
+            self._incident_measure(_TRAILING_NOTE.sub("", text) or text)
+
+    def _incident_measure(self, core: str) -> bool:
+        """逾期发放率: an incident stem a few characters before a measure that ends the name."""
+        n = self._names
+        measure = max((m for m in n["negative_measures"] if core.endswith(m)), key=len, default="")
+        if not measure:
+            return False
+        head, gap = core[:-len(measure)], int(n["negative_gap"])
+        return any(s in head and len(head) - head.rfind(s) - len(s) <= gap
+                   for s in n["negative_stems"])
 
     def _process(self, text: str) -> bool:
         n = self._names
@@ -124,7 +137,9 @@ class NameAnalyser:
         """Traits of the name's form: slogans, tasks, outcomes, objects, own targets."""
         n = self._names
         measure = core.endswith(tuple(n["measure_suffixes"]))
-        if first in n["change_verbs"]:
+        if self._goal_sentence(core):
+            yield "slogan"               # 打造…赛事,提升…美誉度: a goal in two clauses
+        if first in n["change_verbs"] and not (measure and self._modifies_measure(core)):
             yield "slogan"               # 提高就业率: asks for a change, whatever follows
         elif not measure and (first in n["direction_verbs"] or first in n["purpose_starters"]):
             yield "aim"                  # 为…提供支撑, 打造…: measurable only with a number target
@@ -140,6 +155,18 @@ class NameAnalyser:
             yield "own-target"
         if core in self._class_names():
             yield "class-name"
+
+    def _goal_sentence(self, core: str) -> bool:
+        """A later clause led by a verb of direction or change (…赛事,提升六安城市的知名度)."""
+        clauses = [c for c in _CLAUSE.split(core) if c]
+        verbs = (*self._names["direction_verbs"], *self._names["change_verbs"])
+        return any(c.startswith(verbs) and self._segmenter.first_word(c) in verbs
+                   for c in clauses[1:])
+
+    def _modifies_measure(self, core: str) -> bool:
+        """提高…积极性的影响程度: the verb phrase before 的 modifies the measure that ends the name."""
+        head = core.rpartition("的")[2]
+        return bool(head) and head != core and head.endswith(tuple(self._names["measure_suffixes"]))
 
     def _class_names(self) -> frozenset[str]:
         levels = self._lex.levels
