@@ -63,6 +63,10 @@ class Comparators:
         """Every character of a sign form, once each (what a unit or a phrase cannot hold)."""
         return "".join(dict.fromkeys("".join(self.signs)))
 
+    def sign_class(self) -> str:
+        """A regular-expression character class of every sign character: ``[>=<≥≤…]``."""
+        return "[" + _CLASS_SPECIAL.sub(r"\\\1", self.sign_chars()) + "]"
+
     def grammar_slots(self) -> dict[str, str]:
         """The generated text for each placeholder of grammar/target.lark."""
         after = [f"/{re.escape(w)}$/" if w in self.after_at_end else _literal(w)
@@ -73,7 +77,7 @@ class Comparators:
             "POST_CMP": " | ".join(after),
             "POST_CMP_AHEAD": "|".join(re.escape(w) + ("$" if w in self.after_at_end else "")
                                        for w in self.after),
-            "CMP_CHARS": _CLASS_SPECIAL.sub(r"\\\1", self.sign_chars()),
+            "CMP_CHARS": self.sign_class()[1:-1],
         }
 
     def fill_grammar(self, template: str) -> str:
