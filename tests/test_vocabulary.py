@@ -26,9 +26,9 @@ LOADER = "values/comparators.py"
 #: entry must still offend, so this list only shrinks. Move them to comparators.yaml.
 PENDING = {
     ("read/text.py", "[^\\d\\s=<>≥≤≧≦]{1,3}"),
-    ("output/html_report.py", "＞"),
-    ("output/html_report.py", "＜"),
-    ("output/html_report.py", "＝"),
+    ("output/html_view.py", "＞"),
+    ("output/html_view.py", "＜"),
+    ("output/html_view.py", "＝"),
 }
 
 CMP = load_comparators()
