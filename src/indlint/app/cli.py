@@ -10,6 +10,7 @@ import click
 
 from indlint import __version__
 from indlint.core.model import Finding, Severity
+from indlint.values.comparators import load_comparators
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
@@ -310,7 +311,8 @@ def fix(paths, show_diff) -> None:
 
 @main.command("parse-value")
 @click.argument("text")
-@click.option("--nature", default=None, help="指标性质列（≥、≤、=、定量、定性）")
+@click.option("--nature", default=None,
+              help=f"指标性质列（{'、'.join(load_comparators().canonical)}、定量、定性）")
 @click.option("--unit", default=None, help="度量单位列")
 def parse_value(text, nature, unit) -> None:
     """显示一个指标值解析后的类型化结果（供规则作者调试）。"""

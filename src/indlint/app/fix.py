@@ -7,6 +7,7 @@ can change notation but never meaning, comments, key order or any other byte of 
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import tempfile
@@ -14,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indlint.core.model import Document
+from indlint.values.comparators import load_comparators
 from indlint.values.parse import ValueParser
 from indlint.read.yamlform import ReadError, read_string, read_text
 
 FIELDS = ("target", "actual")
-_CMP = [(re.compile(r"^(\s*)(?:>=|≧|＞=)"), "≥"), (re.compile(r"^(\s*)(?:<=|≦|＜=)"), "≤"),
-        (re.compile(r"^(\s*)(?:═|＝|﹦)"), "=")]
 _ZEROS = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
 _PAREN = re.compile(r"(?<=\d)\s*[(（]\s*([^()（）]{1,12}?)\s*[)）]")
 
@@ -46,11 +46,18 @@ class FixResult:
 def normalise_notation(raw: str) -> str:
     """The value with its notation normalised (the meaning is checked by the caller)."""
     text = raw
-    for pattern, sign in _CMP:
+    for pattern, sign in _comparator_rewrites():
         text = pattern.sub(lambda m: m.group(1) + sign, text, count=1)
     text = _ZEROS.sub(lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text)
     text = _PAREN.sub(lambda m: m.group(1), text)
     return text.replace("百分比", "%")
+
+
+@functools.lru_cache(maxsize=None)
+def _comparator_rewrites() -> tuple[tuple[re.Pattern, str], ...]:
+    """One pattern per sign: the forms fix rewrites to it, at the start of a value."""
+    return tuple((re.compile(r"^(\s*)(?:%s)" % "|".join(map(re.escape, forms))), sign)
+                 for sign, forms in load_comparators().rewrite)
 
 
 def _same_meaning(parser: ValueParser, old: str, new: str) -> bool:

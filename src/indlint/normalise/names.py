@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from indlint.normalise.text import fold
+from indlint.values.comparators import load_comparators
 from indlint.values.units import Units
 
 MAX_NAME_CHARS = 200
@@ -23,7 +24,8 @@ _TRAILING = re.compile(r"[(\[【]([^()\[\]【】]{1,40})[)\]】]$")
 _UNIT_MARK = re.compile(r"^(?:单位|计量单位|度量单位)?[:：]?\s*(.+)$")
 # A unit sign written after the name (not after a number: 合格率100% holds its own target).
 _TRAILING_SIGN = re.compile(r"(?<![\d.])[%‰]$")
-_HINT = re.compile(r"[<>=≥≤≧≦]|\*|x{2}|X{2}")
+# A template's hint in a name's trailing parentheses: a comparator sign, stars or xx.
+_HINT = re.compile(load_comparators().sign_class() + r"|\*|x{2}|X{2}")
 
 
 @dataclass(frozen=True)

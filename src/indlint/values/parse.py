@@ -8,21 +8,16 @@ from decimal import Decimal, InvalidOperation
 from lark import Lark, Token, Transformer, UnexpectedInput
 
 from indlint.core import resources
-from indlint.core.cache import lark_cache_path, remember
+from indlint.core.cache import cached_json, lark_cache_path, remember
+from indlint.values.comparators import Comparators, grammar_text, load_comparators
 from indlint.values.units import Units
 from indlint.values.values import Deadline, Kind, Note, Problem, Value
 
 #: Longer strings are not values; they are classified without parsing (bounded work).
 MAX_VALUE_CHARS = 400
 
-_CMP = {">=": "≥", "≧": "≥", "≥": "≥", "<=": "≤", "≦": "≤", "≤": "≤", "=": "=", "═": "=",
-        ">": ">", "<": "<", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥",
-        "至少": "≥", "达到": "≥", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不多于": "≤",
-        "不大于": "≤", "控制在": "≤", "大于": ">", "高于": ">", "超过": ">", "小于": "<",
-        "低于": "<", "等于": "=", "以上": "≥", "及以上": "≥", "以下": "≤", "及以下": "≤",
-        "以内": "≤", "之内": "≤", "内": "≤"}
-_ODD_CMP = {"≧", "≦", "═"}
-_NATURE_CMP = {"≥", "≤", "=", ">", "<", ">=", "<=", "≧", "≦", "＝", "﹦", "═"}
+#: The Note a comparator sign earns, by its note in rules/lexicons/comparators.yaml.
+_SIGN_NOTES = {"ascii": Note.ASCII_COMPARATOR, "odd": Note.ODD_COMPARATOR}
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -32,12 +27,22 @@ _INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\x00-\x08\x0b-\x1f\x7f]")
 _LATIN = re.compile(r"[A-Za-z]")
 _PLACEHOLDER = re.compile(r"[Xx×*※]{2,}|[Xx×*]+(?=[月日号年])")
 
-#: Examples of strings that fail to parse, by class (lark's match_examples).
-PROBLEM_EXAMPLES = {
-    Problem.LETTERS: ["M.8万元", "A12人", "1O0%", "9o%"],
-    Problem.TRAILING_TEXT: ["2021年12月完成了", "≥95%的人", "100%完成任务", "3次以上活动"],
-    Problem.SYMBOLS: ["≥≥90%", "=>5次", "90%%%", "><3"],
-}
+
+#: The failure classes grammar/problems.yaml gives examples of, in the order they are tried.
+_EXAMPLE_CLASSES = (Problem.LETTERS, Problem.TRAILING_TEXT, Problem.SYMBOLS)
+
+
+def problem_examples() -> dict[Problem, list[str]]:
+    """Examples of strings that fail to parse, by class (lark's match_examples)."""
+    path = resources.data_root("grammar") / "problems.yaml"
+
+    def build() -> dict:
+        import yaml     # only when the cache is cold
+
+        return yaml.safe_load(resources.read_text("grammar", "problems.yaml"))
+
+    data = cached_json("grammar-problems", [path], build, keys=[p.value for p in _EXAMPLE_CLASSES])
+    return {p: [str(e) for e in data[p.value]] for p in _EXAMPLE_CLASSES}
 
 
 def normalise(text: str) -> tuple[str, tuple[Note, ...]]:
@@ -71,6 +76,10 @@ def chinese_number(text: str) -> Decimal:
 class _ToParts(Transformer):
     """Turn a parse tree into keyword arguments for Value (plus notes)."""
 
+    def __init__(self, comparators: Comparators):
+        super().__init__()
+        self._cmp = comparators
+
     def start(self, items):
         return items[0]
 
@@ -99,16 +108,14 @@ class _ToParts(Transformer):
     def cmp(self, items):
         tok = str(items[0])
         notes = []
-        if tok in (">=", "<="):
-            notes.append(Note.ASCII_COMPARATOR)
-        elif tok in _ODD_CMP:
-            notes.append(Note.ODD_COMPARATOR)
+        if tok in self._cmp.sign_notes:
+            notes.append(_SIGN_NOTES[self._cmp.sign_notes[tok]])
         elif items[0].type == "CMP_WORD":
             notes.append(Note.WORD_COMPARATOR)
-        return {"comparator": _CMP[tok], "notes": notes}
+        return {"comparator": self._cmp.meaning[tok], "notes": notes}
 
     def post_cmp(self, items):
-        return {"comparator": _CMP[str(items[0])], "notes": [Note.WORD_COMPARATOR]}
+        return {"comparator": self._cmp.meaning[str(items[0])], "notes": [Note.WORD_COMPARATOR]}
 
     # ---- whole values ----------------------------------------------------------
     def quantity(self, items):
@@ -221,11 +228,13 @@ class ValueParser:
 
     def __init__(self, units: Units):
         self._units = units
-        grammar = resources.read_text("grammar", "target.lark")
+        self._cmp = load_comparators()
+        self._parts = _ToParts(self._cmp)
+        grammar = grammar_text()
         # Lark's own cache of the analysed grammar halves the cost of building the parser.
         self._lark = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False,
                           cache=lark_cache_path(grammar))
-        self._examples = {p: list(ex) for p, ex in PROBLEM_EXAMPLES.items()}
+        self._examples = problem_examples()
         self._cache: dict[str, Value] = {}
         self._combined: dict[tuple, Value] = {}
 
@@ -253,8 +262,8 @@ class ValueParser:
         if not value.has_number and value.kind is not Kind.COMPARATOR_ONLY:
             return value
         changes: dict = {}
-        if nature in _NATURE_CMP and value.comparator is None:
-            changes["comparator"] = _CMP.get(nature, nature)
+        if nature in self._cmp.nature and value.comparator is None:
+            changes["comparator"] = self._cmp.meaning.get(nature, nature)
             changes["notes"] = tuple(n for n in value.notes if n is not Note.NO_COMPARATOR)
         if unit and not value.unit:
             changes.update(unit=self._units.normalise(unit), unit_kind=self._units.kind_of(unit),
@@ -270,7 +279,7 @@ class ValueParser:
         if len(text) > MAX_VALUE_CHARS:
             return Value(raw, Kind.UNPARSED, text=text[:40], problem=Problem.TOO_LONG)
         try:
-            kind, parts = _ToParts().transform(self._lark.parse(text))
+            kind, parts = self._parts.transform(self._lark.parse(text))
         except UnexpectedInput as err:
             return self._unparsed(raw, text, err, notes)
         return self._finish(raw, text, kind, parts, notes)

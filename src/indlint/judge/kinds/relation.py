@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from indlint.judge.analysis import RowFacts
+from indlint.values.comparators import load_comparators
 from indlint.values.values import Kind, UnitKind
 from indlint.judge.kinds.base import Hit, ParamError, RowKind, take
 from indlint.judge.kinds.scoring import SCORING_RELATIONS
@@ -68,7 +69,7 @@ def nature_vs_value(f: RowFacts) -> Hit | None:
 
 def _flip(raw: str, comparator: str) -> str:
     text = raw.strip()
-    for old in ("<=", ">=", "≤", "≥", "≦", "≧", "<", ">", "不超过", "不少于", "不低于", "不高于"):
+    for old in load_comparators().flip:
         if text.startswith(old):
             return comparator + text[len(old):]
     return comparator + text
