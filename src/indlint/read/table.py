@@ -38,6 +38,7 @@ class CellTable:
     table: int | None = None             # table number in the document or on the page, 1-based
     _texts: dict = field(init=False, repr=False, compare=False)
     _by_row: dict = field(init=False, repr=False, compare=False)
+    _merged: tuple = field(init=False, repr=False, compare=False)
     _by_col: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -47,6 +48,7 @@ class CellTable:
             by_row.setdefault(r, []).append((c, t))
         object.__setattr__(self, "_texts", texts)
         object.__setattr__(self, "_by_row", by_row)
+        object.__setattr__(self, "_merged", tuple(c for c in self.cells if c.merged))
         object.__setattr__(self, "_by_col", {})      # merged ranges by column, filled on demand
 
     @property
@@ -91,8 +93,8 @@ class CellTable:
         """Return the top-left cell of the merged cell covering (row, col), if any."""
         ranges = self._by_col.get(col)
         if ranges is None:
-            ranges = sorted((c.row, c.row + c.row_span - 1, c.col) for c in self.cells
-                            if c.merged and c.col <= col < c.col + c.col_span)
+            ranges = sorted((c.row, c.row + c.row_span - 1, c.col) for c in self._merged
+                            if c.col <= col < c.col + c.col_span)
             self._by_col[col] = ranges
         i = bisect.bisect_right(ranges, (row, float("inf"), 0)) - 1
         if i >= 0 and ranges[i][0] <= row <= ranges[i][1]:
