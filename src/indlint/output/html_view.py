@@ -8,11 +8,11 @@ from typing import Iterable, Sequence
 from indlint.core.model import Document, Finding, Form, Row, Severity
 from indlint.judge.analysis import Analysers
 from indlint.judge.score import ReviewScore, score_form
+from indlint.values.comparators import load_comparators
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 KIND_ZH = {"declaration": "申报表", "self-evaluation": "自评表"}
 SEVERITIES = ("error", "warning", "info")
-_COMPARATORS = ("≥", "≤", ">", "<", "=", "＞", "＜", "＝")
 
 Entry = tuple[str, Document, Sequence[Finding]]
 
@@ -202,7 +202,8 @@ def value_text(row: Row) -> str:
     """The target as the form shows it, with a separate 指标性质 comparator and 度量单位 joined in."""
     target = row.get("target").strip()
     nature, unit = row.get("nature").strip(), row.get("unit").strip()
-    if nature.startswith(_COMPARATORS) and target and not target.startswith(_COMPARATORS):
+    forms = tuple(load_comparators().nature)
+    if nature.startswith(forms) and target and not target.startswith(forms):
         target = nature + target
     if unit and target and not target.endswith(unit):
         target += unit

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from indlint.read.header import TEXT_ONLY_TITLES
 from indlint.read.yamlform import ROW_ALIASES
+from indlint.values.comparators import load_comparators
 
 # ---- vocabulary ---------------------------------------------------------------------------
 
@@ -33,7 +34,7 @@ PARAGRAPH_START_RE = re.compile(r"^(?:\d+[、.．]|[（(]\d+[)）]|[一二三四
 SENTENCE_END = ("。", "！", "？", "；", ".", "!", "?", ";")
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d"
 CJK_GAP_RE = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
-_UNIT_TAIL_RE = re.compile(r"[^\d\s=<>≥≤≧≦]{1,3}")
+_UNIT_TAIL_RE = re.compile(r"[^\d\s" + load_comparators().sign_class()[1:-1] + "]{1,3}")
 
 
 # ---- small text helpers ---------------------------------------------------------------------
