@@ -13,6 +13,9 @@ _QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s，,。；;、:：()（）]{
 MAX_GOAL_CHARS = 20_000
 MAX_PROMISES = 100
 _SENTENCE = re.compile(r"[^。；;\n]+")
+# Words between a counted thing and its number that say nothing of what is counted.
+_LEAD = re.compile(r"(?:不少于|不低于|不超过|超过|达到|至少|共计|总计|合计|累计|约|达|共|计|逾)$")
+_WINDOW = 6
 _CLAUSE = re.compile(r"[，,、:：!！?？]|目标\d+")
 _PARAGRAPH = re.compile(r"\s*\n\s*")
 # Kinds a goal may promise that an indicator should measure. Money is the budget's, dates
@@ -37,21 +40,42 @@ class Promise:
     context: str
 
 
-def promises(goal: str, units: Units) -> list[Promise]:
+def promises(goal: str, units: Units, places: tuple[str, ...] = ()) -> list[Promise]:
     """The output quantities a goal text names, each with its sentence."""
     found: list[Promise] = []
     for sentence in _SENTENCE.findall((goal or "")[:MAX_GOAL_CHARS]):
         for clause in _CLAUSE.split(re.sub(r"\s+", "", sentence)):
             for match in _QUANTITY.finditer(clause):
                 unit, kind = _longest_unit(match.group(2), units)
-                if kind in _OUTPUT_KINDS and not _is_date(clause, match):
+                if kind in _OUTPUT_KINDS and not _is_date(clause, match) \
+                        and not _scope(sentence, clause, match, places):
                     end = match.start(2) + len(unit)
-                    context = clause[max(0, match.start() - 30):match.start()] + clause[end:end + 30]
+                    context = _counted(clause, match.start(), end)
                     found.append(Promise(match.group(1), unit, kind, sentence[:200].strip(),
                                          clause[:120], context))
                     if len(found) >= MAX_PROMISES:
                         return found
     return found
+
+
+def _counted(clause: str, start: int, end: int) -> str:
+    """The words that say what a quantity counts: just before it and just after its unit.
+
+    开展全民体质监测800人: 体质监测; 完成5个标准档案库房消防设备的升级改造: 标准档案库房 (cut at
+    的 and at WINDOW characters, so that 设备 further on is not taken for the counted thing).
+    """
+    before = _LEAD.sub("", clause[:start])[-_WINDOW:]
+    after = clause[end:end + _WINDOW].split("的")[0]
+    return f"{before} {after}"
+
+
+def _scope(sentence: str, clause: str, match: re.Match, places) -> bool:
+    """…水沟林场 7 个林场, …三营镇 11 个乡镇: a count closing a list of places states the scope."""
+    noun = clause[match.start(2):].removeprefix("个")      # 11个乡镇: the unit may be 个乡镇 itself
+    if not places or not noun.startswith(tuple(places)):
+        return False
+    at = sentence.replace(" ", "").find(clause)
+    return at > 0 and "、" in sentence.replace(" ", "")[max(0, at - _WINDOW * 2):at]
 
 
 def _longest_unit(text: str, units: Units) -> tuple[str, UnitKind | None]:
@@ -70,13 +94,18 @@ def _is_date(sentence: str, match: re.Match) -> bool:
 def measured(promise: Promise, rows) -> bool:
     """Whether some row measures the promised quantity: same number and kind, or a shared term."""
     kinds = _ALIKE.get(promise.kind, {promise.kind})
-    generic = frozenset(rows[0].tools.lexicons.vocabulary["generic_terms"]) if rows else frozenset()
+    if not rows:
+        return False
+    generic = frozenset(rows[0].tools.lexicons.vocabulary["generic_terms"])
+    units = rows[0].tools.lexicons.units
     terms = _bigrams(promise.context) - generic
     for rf in rows:
         value = rf.target
         if not (value.unit_kind in kinds or rf.name.counts in kinds):
             continue
-        if value.number is not None and value.number == plain_number(promise.number):
+        promised = plain_number(promise.number)
+        if value.number is not None and promised is not None and units.plain(
+                value.number, value.unit) == units.plain(promised, promise.unit):
             return True
         if terms & (_bigrams(rf.name.core) - generic):
             return True

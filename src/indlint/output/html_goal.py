@@ -35,7 +35,7 @@ def goal(form: Form, tools: Analysers) -> Goal | None:
     if not text.strip():
         return None
     rows = tuple(RowFacts(r, form, tools) for r in form.rows)
-    found = promises(text, tools.lexicons.units)
+    found = promises(text, tools.lexicons.units, tools.lexicons.vocabulary["place_nouns"])
     return Goal(mark_promises(text, found, rows), bool(found))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
@@ -18,6 +19,7 @@ class Units:
     kinds: Mapping[str, UnitKind]
     aliases: Mapping[str, str]
     scale_prefixes: tuple[str, ...]
+    scale_factors: Mapping[str, Decimal]
 
     @classmethod
     def from_data(cls, data: dict) -> Units:
@@ -26,9 +28,11 @@ class Units:
         for kind, names in data["kinds"].items():
             for name in names:
                 kinds.setdefault(str(name), UnitKind(kind))
-        prefixes = sorted(map(str, data.get("scale_prefixes", [])), key=len, reverse=True)
+        scales = data.get("scale_prefixes", {})
+        prefixes = sorted(map(str, scales), key=len, reverse=True)
+        factors = {str(k): Decimal(str(v)) for k, v in scales.items()} if isinstance(scales, dict) else {}
         return cls(MappingProxyType(kinds), MappingProxyType(dict(data.get("aliases", {}))),
-                   tuple(prefixes))
+                   tuple(prefixes), MappingProxyType(factors))
 
     def normalise(self, unit: str) -> str:
         """Spell a unit the usual way (百分比 → %, 平米 → 平方米)."""
@@ -44,6 +48,14 @@ class Units:
         if _COMPOUND.search(unit):
             return self._compound_kind(unit)
         return self._scaled_kind(unit)
+
+    def plain(self, number: Decimal, unit: str | None) -> Decimal:
+        """The number in the unit's base: 6 万人 → 60000 (人); other units unchanged."""
+        unit = self.normalise(unit or "")
+        if unit in self.kinds:
+            return number
+        prefix = next((p for p in self.scale_prefixes if unit.startswith(p) and unit[len(p):]), "")
+        return number * self.scale_factors.get(prefix, Decimal(1))
 
     def is_known(self, unit: str) -> bool:
         """Whether the lexicon knows this unit (directly, scaled or compound)."""

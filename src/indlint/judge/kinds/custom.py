@@ -27,7 +27,8 @@ def goal_unaligned(facts: FormFacts) -> Iterable[Hit]:
     if not outputs:
         return               # no output indicators at all: coverage.missing-class says so
     units = outputs[0].tools.lexicons.units
-    missing = [p for p in promises(str(facts.form.meta.get("goal") or ""), units)
+    missing = [p for p in promises(str(facts.form.meta.get("goal") or ""), units,
+                                   outputs[0].tools.lexicons.vocabulary["place_nouns"])
                if not measured(p, facts.rows)]
     if missing:
         listed = "；".join(f"“{p.clause}”" for p in missing)

@@ -31,7 +31,9 @@ class Lexical(RowKind):
         self.field, self.mode = p["field"], p["mode"]
 
     def check_row(self, facts: RowFacts) -> Hit | None:
-        text = clean_name(facts.row.get(self.field))
+        # The name as analysed (its unit or hint in trailing parentheses set aside: 观众人数(人次)
+        # ends in 人数); other fields folded the same way.
+        text = facts.name.core if self.field == "name" else clean_name(facts.row.get(self.field))
         matched = next((w for w in self.words if _matches(self.mode, text, w)), None)
         if self.absent:
             return Hit(self.field) if matched is None else None
