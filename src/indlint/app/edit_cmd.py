@@ -1,0 +1,90 @@
+"""The commands that write forms: ``import`` (exported text or a spreadsheet to YAML) and ``fix`` (notation only)."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from indlint.app.common import EXIT_FINDINGS, EXIT_OK, iter_files
+
+@click.command("import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 YAML 文件（默认输出到标准输出）")
+@click.option("--corrections", type=click.Path(exists=True, dir_okay=False),
+              help="人工核对后的修正文件（见 corrections/seeds.yaml）")
+def import_cmd(source, output, corrections) -> None:
+    """把导出的申报表文本（PDF/Word 转出的 .txt）转换为 YAML 申报表。"""
+    from pathlib import Path
+
+    from indlint.read.text import import_text, load_corrections, to_yaml
+
+    try:
+        if source.lower().endswith((".xlsx", ".csv")):
+            result = _import_spreadsheet(source)
+        else:
+            fixes = load_corrections(Path(corrections)) if corrections else None
+            result = import_text(Path(source), fixes)
+    except (OSError, ValueError) as err:
+        raise click.ClickException(f"无法导入 {source}：{err}") from None
+    for message in result.messages:
+        click.echo(f"{source}: {message}", err=True)
+    if not result.forms:
+        raise click.ClickException(f"{source} 中没有找到申报表或自评表")
+    text = to_yaml(result)
+    if output:
+        from indlint.output.report import write_atomic
+
+        if os.path.realpath(output) == os.path.realpath(source):
+            raise click.UsageError("-o 不能覆盖被导入的文件，请另起文件名")
+        try:
+            write_atomic(output, text)
+        except OSError as err:
+            raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
+    else:
+        click.echo(text, nl=False)
+
+
+def _import_spreadsheet(source: str):
+    """Read a spreadsheet into the importer's result, so that it is written as YAML too."""
+    from pathlib import Path
+
+    from indlint.read.text import ImportResult
+    from indlint.read.files import read_path
+
+    doc = read_path(source)
+    if doc.error:
+        raise ValueError(doc.error)
+    forms = tuple({**{k: v for k, v in f.meta.items() if v is not None},
+                   **({"budget": dict(f.budget)} if f.budget else {}),
+                   "indicators": [{k: v for k, v in r.fields.items() if v is not None}
+                                  for r in f.rows]} for f in doc.forms)
+    return ImportResult(forms, (), Path(source).name)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--diff", "show_diff", is_flag=True, help="只显示改动（统一差异格式），不写文件")
+def fix(paths, show_diff) -> None:
+    """只改写书写格式（>= → ≥、236.00(人) → 236人、百分比 → %），其余内容逐字保留。"""
+    from indlint.app.fix import fix_file, write_fix
+    from indlint.values.lexicons import load_lexicons
+    from indlint.values.parse import ValueParser
+
+    parser = ValueParser(load_lexicons().units)
+    changed = failed = 0
+    for path in iter_files(paths):
+        result = fix_file(path, parser)
+        if result.error:
+            failed += 1
+            click.echo(f"{path}: 未改写：{result.error}", err=True)
+        elif result.new is not None:
+            changed += 1
+            if show_diff:
+                click.echo(result.diff(), nl=False)
+            else:
+                write_fix(result)
+                click.echo(f"{path}: 改写了 {result.changes} 处写法", err=True)
+    verb = "可改写" if show_diff else "改写了"
+    click.echo(f"{verb} {changed} 个文件；{failed} 个文件无法处理。", err=True)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
