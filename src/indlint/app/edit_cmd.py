@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from indlint.app.common import EXIT_FINDINGS, EXIT_OK, iter_files
+from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iter_files
 
 @click.command("import")
 @click.argument("source", type=click.Path(dir_okay=False))
@@ -43,6 +43,9 @@ def import_cmd(source, output, corrections) -> None:
             raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
     else:
         click.echo(text, nl=False)
+    rows = sum(len(form.get("indicators") or ()) for form in result.forms)
+    click.echo(f"已导入 {source}：{len(result.forms)} 张表、{rows} 项指标"
+               f"{'，写入 ' + output if output else ''}。", err=True)
 
 
 def _import_spreadsheet(source: str):
@@ -64,9 +67,15 @@ def _import_spreadsheet(source: str):
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--diff", "show_diff", is_flag=True, help="只显示改动（统一差异格式），不写文件")
-def fix(paths, show_diff) -> None:
-    """只改写书写格式（>= → ≥、236.00(人) → 236人、百分比 → %），其余内容逐字保留。"""
+@click.option("--diff", "show_diff", is_flag=True,
+              help="只显示改动（统一差异格式），不写文件；有待改写的文件时以 1 退出")
+@click.option("--check", "check_only", is_flag=True,
+              help="只列出需要改写的文件，不写文件；有待改写的文件时以 1 退出")
+def fix(paths, show_diff, check_only) -> None:
+    """只改写书写格式（>= → ≥、236.00(人) → 236人、百分比 → %），其余内容逐字保留。
+
+    退出码：0 无需改写（或已全部改写）；1 有待改写（--diff、--check）；2 有文件无法处理或被拒绝。
+    """
     from indlint.app.fix import fix_file, write_fix
     from indlint.values.lexicons import load_lexicons
     from indlint.values.parse import ValueParser
@@ -82,9 +91,13 @@ def fix(paths, show_diff) -> None:
             changed += 1
             if show_diff:
                 click.echo(result.diff(), nl=False)
+            elif check_only:
+                click.echo(f"{path}: 可改写 {result.changes} 处写法", err=True)
             else:
                 write_fix(result)
                 click.echo(f"{path}: 改写了 {result.changes} 处写法", err=True)
-    verb = "可改写" if show_diff else "改写了"
-    click.echo(f"{verb} {changed} 个文件；{failed} 个文件无法处理。", err=True)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+    pending = show_diff or check_only
+    click.echo(f"{'可改写' if pending else '改写了'} {changed} 个文件；{failed} 个文件无法处理。",
+               err=True)
+    # formats.md: 2 refused or failed, else 1 when changes are pending, else 0.
+    sys.exit(EXIT_USAGE if failed else EXIT_FINDINGS if pending and changed else EXIT_OK)

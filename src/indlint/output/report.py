@@ -150,21 +150,31 @@ def _junit_case(suite: ET.Element, f: Finding, classname: str) -> None:
     for name, value in pairs:
         ET.SubElement(props, "property", {"name": name, "value": _xml(value)})
     where = f"line {f.line}, col {f.column}" + (f" ({f.cell})" if f.cell else "")
+    if f.severity is Severity.INFO:     # a hint is reported, but a CI must not count it as failed
+        ET.SubElement(case, "system-out").text = _xml(f"{where}, {message_text(f)}")
+        return
     failure = ET.SubElement(case, "failure", {"message": _xml(f.message), "type": f.severity.value})
     failure.text = _xml(f"{where}, {message_text(f)}")
 
 
 def format_junit(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
-    """JUnit XML (ruff's shape): a testsuite per file, a failing testcase per finding."""
+    """JUnit XML (ruff's shape): a testsuite per file, a testcase per finding.
+
+    Errors and warnings are failures; an info finding is a passing testcase with its text in
+    system-out, so that a CI does not fail on hints.
+    """
     import xml.etree.ElementTree as ET     # only for --format junit
 
+    def failing(mine: Sequence[Finding]) -> int:
+        return sum(1 for f in mine if f.severity is not Severity.INFO)
+
     root = ET.Element("testsuites", {"name": "indlint", "tests": "0",
-                                     "failures": str(len(findings)), "errors": "0"})
+                                     "failures": str(failing(findings)), "errors": "0"})
     tests = 0
     for path, mine in _by_path(findings, summary).items():
         suite = ET.SubElement(root, "testsuite", {
             "name": _xml(path), "tests": str(max(len(mine), 1)), "disabled": "0", "errors": "0",
-            "failures": str(len(mine))})
+            "failures": str(failing(mine))})
         classname = _xml(posixpath.splitext(path.replace("\\", "/"))[0])
         for f in mine:
             _junit_case(suite, f, classname)
