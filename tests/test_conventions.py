@@ -76,3 +76,36 @@ def test_fix_exits_two_when_a_file_cannot_be_processed(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe not utf-8 {")
     assert run("fix", str(bad)).exit_code == 2
+
+
+# --- Chinese throughout ----------------------------------------------------------------------
+
+ENGLISH = ("Usage", "Options", "Commands", "Error", "Show this", "Missing", "Invalid", "Try ",
+           "No such", "Got unexpected", "is not one of", "[OPTIONS]", "default:")
+COMMANDS = ("check", "import", "fix", "parse-value", "rules", "explain", "score", "report")
+
+
+def test_help_texts_are_chinese():
+    for args in [("--help",), *((c, "--help") for c in COMMANDS)]:
+        result = run(*args)
+        assert result.exit_code == 0
+        assert not [w for w in ENGLISH if w in result.output], (args, result.output)
+        assert "用法" in result.output and "选项" in result.output
+
+
+def test_click_usage_errors_are_chinese():
+    for args in [("check",), ("check", "--format", "xx", "a"), ("chek",), ("check", "--bogus", "x"),
+                 ("check", "--jobs", "0", "a"), ("explain",), ("check", "--config")]:
+        result = run(*args)
+        assert result.exit_code == 2
+        assert not [w for w in ENGLISH if w in result.output], (args, result.output)
+        assert "错误：" in result.output
+
+
+def test_configuration_yaml_error_names_the_file_and_line(tmp_path):
+    config = tmp_path / "indlint.yaml"
+    config.write_text("select: [VL03]\nignore: a: b\n", encoding="utf-8")
+    result = run("check", "--config", str(config), str(form(tmp_path)))
+    assert result.exit_code == 2
+    assert f"{config}:2:" in result.output and "<unicode string>" not in result.output
+    assert "配置文件不是有效的 YAML" in result.output and "mapping values" not in result.output

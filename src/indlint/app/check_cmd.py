@@ -16,7 +16,7 @@ CHECK_FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text",
               show_default=True, help="写到标准输出的格式（给了 -o 时须显式指定才输出）")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT[:PATH]",

@@ -9,19 +9,24 @@ from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exit_code, it
 from indlint.app.edit_cmd import fix, import_cmd
 from indlint.app.info_cmd import explain, list_rules, parse_value
 from indlint.app.review_cmd import report_cmd, score
+from indlint.app.zh_click import ZhGroup, install
+
+install()
 
 __all__ = ["CHECK_FORMATS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "exit_code", "iter_files",
            "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="indlint", message="%(prog)s %(version)s")
+@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="indlint", message="%(prog)s %(version)s",
+                      help="显示版本并退出")
 def main() -> None:
     """indlint：绩效目标申报表 / 绩效自评表指标质量检查。"""
 
 
 # Registered in the order the original single module declared them (help lists them sorted).
 for _command in (check, import_cmd, fix, parse_value, list_rules, explain, score, report_cmd):
+    _command.options_metavar = "[选项]"
     main.add_command(_command)
 
 

@@ -9,7 +9,7 @@ import click
 from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iter_files
 
 @click.command("import")
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path(dir_okay=False), metavar="源文件")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 YAML 文件（默认输出到标准输出）")
 @click.option("--corrections", type=click.Path(exists=True, dir_okay=False),
               help="人工核对后的修正文件（见 corrections/seeds.yaml）")
@@ -41,11 +41,11 @@ def import_cmd(source, output, corrections) -> None:
             write_atomic(output, text)
         except OSError as err:
             raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
-    else:
+        rows = sum(len(form.get("indicators") or ()) for form in result.forms)
+        click.echo(f"已导入 {source}：{len(result.forms)} 张表、{rows} 项指标，写入 {output}。",
+                   err=True)
+    else:       # the YAML on standard output is the success
         click.echo(text, nl=False)
-    rows = sum(len(form.get("indicators") or ()) for form in result.forms)
-    click.echo(f"已导入 {source}：{len(result.forms)} 张表、{rows} 项指标"
-               f"{'，写入 ' + output if output else ''}。", err=True)
 
 
 def _import_spreadsheet(source: str):
@@ -66,7 +66,7 @@ def _import_spreadsheet(source: str):
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("--diff", "show_diff", is_flag=True,
               help="只显示改动（统一差异格式），不写文件；有待改写的文件时以 1 退出")
 @click.option("--check", "check_only", is_flag=True,

@@ -9,7 +9,7 @@ from indlint.app.common import load_run_config, make_linter
 from indlint.values.comparators import load_comparators
 
 @click.command("parse-value")
-@click.argument("text")
+@click.argument("text", metavar="指标值")
 @click.option("--nature", default=None,
               help=f"指标性质列（{'、'.join(load_comparators().canonical)}、定量、定性）")
 @click.option("--unit", default=None, help="度量单位列")
@@ -33,7 +33,7 @@ def list_rules(profile) -> None:
 
 
 @click.command()
-@click.argument("rule_id")
+@click.argument("rule_id", metavar="规则编号")
 def explain(rule_id) -> None:
     """显示一条规则的说明、依据和示例。"""
     from indlint.output.docs import explain_rule

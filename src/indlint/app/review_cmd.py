@@ -11,7 +11,7 @@ from indlint.app.check_cmd import refuse_inputs
 from indlint.app.common import EXIT_FINDINGS, EXIT_OK, iter_files, load_run_config, make_linter
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--profile", default=None, help="规则预设")
@@ -63,7 +63,7 @@ def _format_scores(results, fmt: str) -> str:
 
 
 @click.command("report")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 HTML 审核报告")
 @click.option("--xlsx-out", type=click.Path(dir_okay=False),
               help="把审核意见写回表格：另存为带“审核意见”列和单元格批注的 .xlsx（原文件不改动）")

@@ -112,8 +112,32 @@ def _read(path: Path):
             import tomllib
             return tomllib.loads(text).get("tool", {}).get("indlint", {})
         return yaml.safe_load(text) or {}
-    except (yaml.YAMLError, ValueError) as err:
-        raise ConfigError(f"{path}: 无法解析配置文件：{err}") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(_yaml_error(path, err)) from None
+    except ValueError as err:       # tomllib: its message already says "(at line L, column C)"
+        raise ConfigError(f"{path}: 无法解析配置文件（TOML）：{err}") from None
+
+
+def _yaml_error(path: Path, err: yaml.YAMLError) -> str:
+    """Name the configuration file and the line, not PyYAML's "<unicode string>"."""
+    mark = getattr(err, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+    problem = str(getattr(err, "problem", None) or "")
+    said = next((zh for en, zh in _YAML_PROBLEMS if problem.startswith(en)), None)
+    return f"{where}: 配置文件不是有效的 YAML：{said or problem or '格式错误'}"
+
+
+#: PyYAML's most common complaints, said in Chinese (others are shown as PyYAML words them).
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "此处不能写“键: 值”（多半是缩进不对，或值里的冒号后缺少引号）"),
+    ("found character '\\t'", "用了制表符（Tab）缩进，请改用空格"),
+    ("found character", "出现了不能开始一个值的字符，请给该值加引号"),
+    ("could not find expected ':'", "缺少冒号（键: 值）"),
+    ("expected <block end>", "缩进不一致"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("found duplicate anchor", "锚点重复定义"),
+)
 
 
 def _list(data: dict, key: str) -> tuple[str, ...]:
