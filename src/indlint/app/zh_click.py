@@ -91,7 +91,7 @@ class ZhCommand(click.Command):
 
 
 class ZhGroup(click.Group):
-    """The indlint group: Chinese usage line, and Chinese commands by default."""
+    """The indlint group: Chinese usage line, and a console that never fails on an encoding."""
 
     command_class = ZhCommand
 
@@ -99,3 +99,10 @@ class ZhGroup(click.Group):
         kwargs.setdefault("options_metavar", "[选项]")
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
+
+    def main(self, *args, **kwargs):
+        """Make the console safe first, so that even a usage error prints on a gbk console."""
+        from indlint.app.console import safe_console
+
+        safe_console()
+        return super().main(*args, **kwargs)
