@@ -44,10 +44,15 @@ SEVERITY_NAMES = ("error", "warning", "info")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="彩色输出：auto 只在终端上且未设置 NO_COLOR 时")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出汇总行和提示")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True,
+              help="查找文件夹时跳过 .gitignore 忽略的文件（默认跳过）")
+@click.option("--force-exclude", is_flag=True,
+              help="命令行上直接给出的文件也按 exclude / extend-exclude 排除（供 pre-commit 使用）")
 @click.option("--stdin-filename", default=None, metavar="文件名",
               help="路径为 - 时从标准输入读取一张表，用这个文件名报告问题（其后缀决定读法）")
 def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, select, ignore,
-          config_path, exit_zero, baseline, jobs, color, quiet, stdin_filename) -> None:
+          config_path, exit_zero, baseline, jobs, color, quiet, respect_gitignore, force_exclude,
+          stdin_filename) -> None:
     """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）；路径为 - 时读标准输入。"""
     from indlint.app.console import StdinForm, use_colour
     from indlint.read.yamlform import MAX_FILE_BYTES
@@ -55,7 +60,7 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
     targets = _outputs(outputs, fmt)
     config = load_run_config(config_path)
     linter = make_linter(config, profile, split_ids(select), split_ids(ignore))
-    files = list(iter_files(paths))
+    files = list(iter_files(paths, config, respect_gitignore, force_exclude))
     refuse_inputs(targets, [f for f in files if f != "-"])
     stdin = StdinForm(stdin_filename) if "-" in files else None
     if stdin is not None:
@@ -207,7 +212,7 @@ def _check_paths(linter, config, paths, jobs: int, show: Show):
     from indlint.output.report import Summary
     from indlint.app.run import check_paths
 
-    result = check_paths(linter, config, iter_files(paths), jobs)
+    result = check_paths(linter, config, paths, jobs)
     for note in result.notes:
         show.note(note)
     files = result.files

@@ -1,7 +1,6 @@
 """What the commands share: the file walk, configuration, the linter, exit codes."""
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
 import click
@@ -9,25 +8,18 @@ import click
 from indlint.core.model import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
 
 
-def iter_files(paths: tuple[str, ...]) -> Iterator[str]:
-    """Yield the files to check: files as given, folders searched for *.yaml / *.yml / *.xlsx / *.csv.
+def iter_files(paths: tuple[str, ...], config=None, respect_gitignore: bool = True,
+               force_exclude: bool = False) -> Iterator[str]:
+    """Yield the files to check (app/select.py); notices about skipped files go to stderr."""
+    from indlint.app.select import select_files
+    from indlint.core.config import Config
 
-    Symbolic links to folders are not followed (no loops); links to files are
-    read, and a dangling one is reported by the reader.
-    """
-    for path in paths:
-        if os.path.isdir(path) and not os.path.islink(path):
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    # ~$name.xlsx is the lock file Excel leaves beside an open workbook.
-                    if name.endswith(SUFFIXES) and not name.startswith("~$"):
-                        yield os.path.join(root, name)
-        else:
-            yield path
+    chosen = select_files(paths, config or Config(), respect_gitignore, force_exclude)
+    for note in chosen.notes:
+        click.echo(note, err=True)
+    yield from chosen.files
 
 
 def load_run_config(config_path: str | None):

@@ -27,7 +27,7 @@ def score(paths, fmt, profile, config_path) -> None:
     results, unreadable = [], 0
     # The findings are check's (ignores and suppressions applied); each file is read again
     # for its forms, as the HTML report does.
-    for result in check_paths(linter, config, iter_files(paths)).files:
+    for result in check_paths(linter, config, iter_files(paths, config)).files:
         doc = read_path(result.path)
         if doc.error:
             unreadable += 1
@@ -80,7 +80,7 @@ def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
         raise click.UsageError("请用 -o 指定 HTML 报告，或用 --xlsx-out 指定标注后的表格")
     config = load_run_config(config_path)
     linter = make_linter(config, profile, (), ())
-    result = check_paths(linter, config, iter_files(paths))
+    result = check_paths(linter, config, iter_files(paths, config))
     for note in result.notes:
         click.echo(note, err=True)
     if xlsx_out:
