@@ -7,12 +7,11 @@ bring old findings back. The fingerprints are those of the SARIF output (sarif.f
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path, PurePath
 from typing import Sequence
 
 from indlint.core.model import Finding
+from indlint.output.report import write_atomic
 from indlint.output.sarif import fingerprints   # one fingerprint for baselines and SARIF results
 
 VERSION = 1
@@ -28,12 +27,9 @@ def write_baseline(path: str, findings: Sequence[Finding]) -> int:
     doc = {"version": VERSION, "tool": "indlint",
            "findings": [{"fingerprint": fp, "rule": f.rule, "path": PurePath(f.path).as_posix(),
                          "project": f.project, "indicator": f.indicator} for fp, f in entries]}
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    folder = Path(path).resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    # write_atomic gives a new file 0666 less the umask (0644 usually), as any tool's output:
+    # a baseline is committed and shared, never secret.
+    write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return len(entries)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Iterable, Sequence
 
 from indlint.core.config import Config
@@ -24,6 +24,8 @@ class FileResult:
     notes: tuple[str, ...]
     used: frozenset[str]
     comments: tuple[Suppression, ...]
+    hidden: int = 0                     # findings silenced by suppressions
+    projects: tuple[str, ...] = ()      # the forms' project names (scope of sidecar entries)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class RunResult:
 
     files: tuple[FileResult, ...]
     notes: tuple[str, ...]
+    hidden: int = 0                     # findings silenced by suppressions
 
     @property
     def findings(self) -> list[Finding]:
@@ -51,14 +54,15 @@ def check_file(linter: Linter, config: Config, path: str,
     used: set[str] = set()
     outcome = apply(doc, findings, [*comments, *sidecar], used)
     return FileResult(path, len(doc.forms), sum(len(f.rows) for f in doc.forms),
-                      outcome.findings, outcome.notes, frozenset(used), comments)
+                      outcome.findings, outcome.notes, frozenset(used), comments,
+                      len(findings) - len(outcome.findings), tuple(f.project for f in doc.forms))
 
 
 def check_paths(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1) -> RunResult:
     """Check every file, in ``jobs`` processes when more than one (results keep input order)."""
     tally = Tally()
     results = tuple(tally.see(r) for r in iter_results(linter, config, paths, jobs, tally))
-    return RunResult(results, tally.notes())
+    return RunResult(results, tally.notes(), tally.hidden)
 
 
 class Tally:
@@ -68,17 +72,35 @@ class Tally:
         self.used: set[str] = set()
         self.every: dict[Suppression, None] = {}
         self._notes: dict[str, None] = {}
+        self.hidden = 0
+        self.paths: list[str] = []
+        self.projects: set[str] = set()
 
     def see(self, result: FileResult) -> FileResult:
         """Record one file's suppressions and notes; return the result unchanged."""
         self.used |= result.used
         self.every.update(dict.fromkeys(result.comments))
         self._notes.update(dict.fromkeys(result.notes))
+        self.hidden += result.hidden
+        self.paths.append(result.path)
+        self.projects.update(result.projects)
         return result
 
     def notes(self) -> tuple[str, ...]:
-        """Every note, then the suppressions that silenced nothing."""
-        return tuple(dict.fromkeys([*self._notes, *unused(self.every, self.used)]))
+        """Every note, then the suppressions that silenced nothing among those this run checked.
+
+        A sidecar entry for a file (or project) not checked this time is not called unused: a
+        pre-commit run passes only the files that changed.
+        """
+        scoped = [s for s in self.every if self._in_scope(s)]
+        return tuple(dict.fromkeys([*self._notes, *unused(scoped, self.used)]))
+
+    def _in_scope(self, s: Suppression) -> bool:
+        if s.line is not None:          # a comment stands in a file that was checked
+            return True
+        if s.file and not any(PurePath(p).match(s.file) for p in self.paths):
+            return False
+        return not s.project or s.project in self.projects
 
 
 def iter_results(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1,

@@ -26,6 +26,7 @@ class Summary:
     forms: int
     indicators: int
     paths: tuple[str, ...] = ()         # the files checked, in order (for per-file formats)
+    hidden: int = 0                     # findings hidden by suppressions or a baseline (not in JSON)
 
     def counts(self, findings: Sequence[Finding]) -> dict:
         """Return the formats.md summary object."""
@@ -54,29 +55,65 @@ def _printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def format_text(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
-    """One line per finding (path:line:col: RULE [severity] message), its suggestion, a summary."""
-    lines = [line for f in findings for line in text_lines(f)]
+def format_text(findings: Sequence[Finding], summary: Summary, context: Context | None = None,
+                colour: bool = False) -> str:
+    """The full format: each finding (path:line:col: RULE [severity] message), its suggestion, a summary."""
+    lines = [line for f in findings for line in text_lines(f, colour)]
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 
 
-def text_lines(f: Finding) -> list[str]:
-    """The text lines of one finding: where, rule, severity and message; then its suggestion."""
+def format_concise(findings: Sequence[Finding], summary: Summary, context: Context | None = None,
+                   colour: bool = False) -> str:
+    """One line per finding, naming the form's project; then the summary line."""
+    lines = [concise_line(f, colour) for f in findings]
+    lines.append(summary_line(findings, summary))
+    return "\n".join(lines) + "\n"
+
+
+#: ANSI styles of the human formats on a terminal (--color).
+_STYLE = {"error": "31;1", "warning": "33;1", "info": "36", "path": "1", "dim": "2"}
+
+
+def paint(text: str, style: str, colour: bool) -> str:
+    """Wrap text in an ANSI style when colour is on."""
+    return f"\x1b[{_STYLE[style]}m{text}\x1b[0m" if colour else text
+
+
+def _head(f: Finding, colour: bool) -> str:
     cell = f" ({f.cell})" if f.cell else ""
+    where = paint(_printable(f"{f.path}:{f.line}:{f.column}{cell}:"), "path", colour)
+    level = paint(f"[{f.severity.value}]", f.severity.value, colour)
+    return f"{where} {_printable(f.rule)} {level}"
+
+
+def text_lines(f: Finding, colour: bool = False) -> list[str]:
+    """The full format's lines of one finding: where, rule, severity and message; its suggestion."""
     row = f"第{f.row}行 " if f.row else ""
-    lines = [_printable(f"{f.path}:{f.line}:{f.column}{cell}: {f.rule} [{f.severity.value}] "
-                        f"{row}{f.message}")]
+    lines = [f"{_head(f, colour)} {_printable(row + f.message)}"]
     if f.suggestion:
-        lines.append(_printable(f"    建议：{f.suggestion}"))
+        lines.append(paint(_printable(f"    建议：{f.suggestion}"), "dim", colour))
     return lines
 
 
+def concise_line(f: Finding, colour: bool = False) -> str:
+    """The concise format's one line: where, rule, severity, 「project」 row and message."""
+    project = f"「{f.project}」" if f.project else ""
+    row = f"第{f.row}行 " if f.row else ""
+    return f"{_head(f, colour)} {_printable(project + row + f.message)}"
+
+
 def summary_line(findings: Sequence[Finding], summary: Summary, counts: dict | None = None) -> str:
-    """检查了 N 个文件……：E 个错误，W 个警告，I 个提示。"""
+    """检查了 N 个文件……：E 个错误，W 个警告，I 个提示。(已忽略 H 个。)"""
     c = counts or summary.counts(findings)
     return (f"检查了 {c['files']} 个文件、{c['forms']} 张表、{c['indicators']} 项指标："
-            f"{c['errors']} 个错误，{c['warnings']} 个警告，{c['infos']} 个提示。")
+            f"{c['errors']} 个错误，{c['warnings']} 个警告，{c['infos']} 个提示。"
+            + (hidden_note(summary.hidden) if summary.hidden else ""))
+
+
+def hidden_note(hidden: int) -> str:
+    """How many findings suppressions and the baseline hid (ruff: "N hidden")."""
+    return f"已忽略 {hidden} 个（忽略注释或基线）。"
 
 
 def format_json(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
@@ -150,21 +187,31 @@ def _junit_case(suite: ET.Element, f: Finding, classname: str) -> None:
     for name, value in pairs:
         ET.SubElement(props, "property", {"name": name, "value": _xml(value)})
     where = f"line {f.line}, col {f.column}" + (f" ({f.cell})" if f.cell else "")
+    if f.severity is Severity.INFO:     # a hint is reported, but a CI must not count it as failed
+        ET.SubElement(case, "system-out").text = _xml(f"{where}, {message_text(f)}")
+        return
     failure = ET.SubElement(case, "failure", {"message": _xml(f.message), "type": f.severity.value})
     failure.text = _xml(f"{where}, {message_text(f)}")
 
 
 def format_junit(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:
-    """JUnit XML (ruff's shape): a testsuite per file, a failing testcase per finding."""
+    """JUnit XML (ruff's shape): a testsuite per file, a testcase per finding.
+
+    Errors and warnings are failures; an info finding is a passing testcase with its text in
+    system-out, so that a CI does not fail on hints.
+    """
     import xml.etree.ElementTree as ET     # only for --format junit
 
+    def failing(mine: Sequence[Finding]) -> int:
+        return sum(1 for f in mine if f.severity is not Severity.INFO)
+
     root = ET.Element("testsuites", {"name": "indlint", "tests": "0",
-                                     "failures": str(len(findings)), "errors": "0"})
+                                     "failures": str(failing(findings)), "errors": "0"})
     tests = 0
     for path, mine in _by_path(findings, summary).items():
         suite = ET.SubElement(root, "testsuite", {
             "name": _xml(path), "tests": str(max(len(mine), 1)), "disabled": "0", "errors": "0",
-            "failures": str(len(mine))})
+            "failures": str(failing(mine))})
         classname = _xml(posixpath.splitext(path.replace("\\", "/"))[0])
         for f in mine:
             _junit_case(suite, f, classname)
@@ -221,10 +268,12 @@ def format_statistics(findings: Sequence[Finding], context: Context | None = Non
 
 
 #: name → function(findings, summary, context) returning the whole output text.
-FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif,
-              "github": format_github, "junit": format_junit, "markdown": format_markdown}
-#: Formats read by people: --statistics may follow them on standard output.
-HUMAN_FORMATS = frozenset({"text"})
+FORMATTERS = {"full": format_text, "concise": format_concise, "text": format_text,
+              "json": format_json, "sarif": format_sarif, "github": format_github,
+              "junit": format_junit, "markdown": format_markdown}
+#: Formats read by people: --statistics may follow them on standard output, colour may show,
+#: and a console that cannot show a character gets a replacement (the others are UTF-8 bytes).
+HUMAN_FORMATS = frozenset({"text", "full", "concise"})
 
 
 def write_atomic(path: str, text: str) -> None:

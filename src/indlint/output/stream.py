@@ -8,16 +8,18 @@ import json
 from typing import Callable, Sequence
 
 from indlint.core.model import Finding
-from indlint.output.report import Summary, summary_line, text_lines
+from indlint.output.report import Summary, concise_line, summary_line, text_lines
 
-STREAMABLE = ("text", "json")
+STREAMABLE = ("text", "full", "concise", "json")
 
 
 class Stream:
-    """One text or JSON output fed with each file's findings in turn."""
+    """One text (full or concise) or JSON output fed with each file's findings in turn."""
 
-    def __init__(self, fmt: str, write: Callable[[str], None]):
-        self.fmt, self.write = fmt, write
+    def __init__(self, fmt: str, write: Callable[[str], None], colour: bool = False,
+                 quiet: bool = False):
+        self.fmt, self.write = ("full" if fmt == "text" else fmt), write
+        self.colour, self.quiet = colour, quiet
         self.counts = {"error": 0, "warning": 0, "info": 0}
         self.first = True
         if fmt == "json":
@@ -27,8 +29,11 @@ class Stream:
         """Write one file's findings."""
         for f in findings:
             self.counts[f.severity.value] += 1
-            if self.fmt == "text":
-                self.write("\n".join(text_lines(f)) + "\n")
+            if self.fmt == "full":
+                self.write("\n".join(text_lines(f, self.colour)) + "\n")
+                continue
+            if self.fmt == "concise":
+                self.write(concise_line(f, self.colour) + "\n")
                 continue
             body = json.dumps(f.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
             self.write(("\n    " if self.first else ",\n    ") + body)
@@ -39,8 +44,9 @@ class Stream:
         counts = {"files": summary.files, "forms": summary.forms, "indicators": summary.indicators,
                   "errors": self.counts["error"], "warnings": self.counts["warning"],
                   "infos": self.counts["info"]}
-        if self.fmt == "text":
-            self.write(summary_line((), summary, counts) + "\n")
+        if self.fmt != "json":
+            if not self.quiet:      # --quiet: the findings and nothing else
+                self.write(summary_line((), summary, counts) + "\n")
             return
         tail = json.dumps(counts, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         self.write(("]" if self.first else "\n  ]") + f',\n  "summary": {tail}\n}}\n')

@@ -1,0 +1,237 @@
+"""The ``check`` command: findings over files and folders, in every output format."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, replace
+
+import click
+
+from indlint import __version__
+from indlint.app.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iter_files, load_run_config,
+                                make_linter, split_ids)
+from indlint.core.model import Finding, Severity
+
+#: Output formats of ``check`` (report.FORMATTERS; literal so that importing the CLI stays light).
+#: ``text`` is the old name of ``full`` and stays its alias.
+CHECK_FORMATS = ("full", "concise", "text", "json", "sarif", "github", "junit", "markdown")
+SEVERITY_NAMES = ("error", "warning", "info")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@click.option("--format", "--output-format", "fmt", type=click.Choice(CHECK_FORMATS),
+              default="full", show_default=True,
+              help="写到标准输出的格式：full（每个问题两行，text 是它的别名）、concise（每个问题一行）"
+                   "或机器格式（给了 -o 时须显式指定才输出）")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="格式[:文件]",
+              help="输出格式及文件，可重复，如 -o sarif:out.sarif -o text；省略路径则输出到标准输出")
+@click.option("--statistics", is_flag=True, help="最后按规则统计问题数")
+@click.option("--fail-on", type=click.Choice(SEVERITY_NAMES), default=None,
+              help="达到该级别的问题时以 1 退出（默认 error）")
+@click.option("--min-severity", type=click.Choice(SEVERITY_NAMES), default=None,
+              help="只显示达到该级别的问题；未显示的问题不影响退出码")
+@click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
+@click.option("--select", multiple=True, help="只启用这些规则（编号、编号前缀或类别前缀，可重复或以逗号分隔）")
+@click.option("--ignore", multiple=True, help="停用这些规则（同上）")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
+              help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
+@click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="文件",
+              help="基线文件：不存在时写入当前全部问题，存在时只报告基线之外的新问题")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="并行进程数")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="彩色输出：auto 只在终端上且未设置 NO_COLOR 时")
+@click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出汇总行和提示")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True,
+              help="查找文件夹时跳过 .gitignore 忽略的文件（默认跳过）")
+@click.option("--force-exclude", is_flag=True,
+              help="命令行上直接给出的文件也按 exclude / extend-exclude 排除（供 pre-commit 使用）")
+@click.option("--stdin-filename", default=None, metavar="文件名",
+              help="路径为 - 时从标准输入读取一张表，用这个文件名报告问题（其后缀决定读法）")
+def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, select, ignore,
+          config_path, exit_zero, baseline, jobs, color, quiet, respect_gitignore, force_exclude,
+          stdin_filename) -> None:
+    """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）；路径为 - 时读标准输入。"""
+    from indlint.app.console import StdinForm, use_colour
+    from indlint.read.yamlform import MAX_FILE_BYTES
+
+    targets = _outputs(outputs, fmt)
+    config = load_run_config(config_path)
+    linter = make_linter(config, profile, split_ids(select), split_ids(ignore))
+    files = list(iter_files(paths, config, respect_gitignore, force_exclude))
+    refuse_inputs(targets, [f for f in files if f != "-"])
+    stdin = StdinForm(stdin_filename) if "-" in files else None
+    if stdin is not None:
+        error = stdin.read(MAX_FILE_BYTES)
+        if error:
+            raise click.UsageError(error)
+        files = [stdin.path if f == "-" else f for f in files]
+    show = Show(use_colour(color), quiet, Severity(min_severity or "info").rank, stdin)
+    try:
+        code = _run(linter, config, files, jobs, targets, show, baseline, statistics)
+    finally:
+        if stdin is not None:
+            stdin.close()
+    threshold = Severity(fail_on or config.fail_on)
+    sys.exit(EXIT_OK if exit_zero or code < threshold.rank else EXIT_FINDINGS)
+
+
+@dataclass(frozen=True)
+class Show:
+    """How the findings are shown: colour, --quiet, --min-severity, and a stdin name to restore."""
+
+    colour: bool = False
+    quiet: bool = False
+    min_rank: int = 1
+    stdin: object = None
+
+    def keep(self, findings) -> list[Finding]:
+        """The findings shown: at or above --min-severity, under the names the user gave."""
+        shown = [f for f in findings if f.severity.rank >= self.min_rank]
+        return self.stdin.rename(shown) if self.stdin is not None else shown
+
+    def note(self, text: str) -> None:
+        """A note on standard error, unless --quiet."""
+        if not self.quiet:
+            click.echo(text, err=True)
+
+
+def _run(linter, config, files, jobs, targets, show: Show, baseline, statistics) -> int:
+    """Check and write every output; return the worst severity rank shown (0 when none)."""
+    from indlint.output.report import Context
+    from indlint.output.stream import STREAMABLE
+
+    if len(targets) == 1 and targets[0][0] in STREAMABLE and not (baseline or statistics):
+        return _stream_check(linter, config, files, jobs, targets[0], show)
+    findings, summary = _check_paths(linter, config, files, jobs, show)
+    if baseline:
+        kept = _apply_baseline(baseline, findings)
+        summary = replace(summary, hidden=summary.hidden + len(findings) - len(kept))
+        findings = kept
+    findings = show.keep(findings)
+    context = Context(linter.rules, linter.severities, __version__)
+    _emit(targets, findings, summary, context, statistics, show)
+    return max((f.severity.rank for f in findings), default=0)
+
+
+def _outputs(specs: tuple[str, ...], fmt: str) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) from -o FORMAT[:PATH]; --format alone when no -o."""
+    from click.core import ParameterSource
+
+    explicit = click.get_current_context().get_parameter_source("fmt") != ParameterSource.DEFAULT
+    targets: list[tuple[str, str | None]] = [(fmt, None)] if explicit or not specs else []
+    for spec in specs:
+        name, sep, path = spec.partition(":")
+        name = name.strip().lower()
+        if name not in CHECK_FORMATS:
+            raise click.UsageError(f"-o {spec}：未知的输出格式 {name}（可用：{'、'.join(CHECK_FORMATS)}）")
+        if sep and not path:
+            raise click.UsageError(f"-o {spec}：冒号后缺少文件路径")
+        targets.append((name, None if path in ("", "-") else path))
+    if sum(1 for _, p in targets if p is None) > 1:
+        raise click.UsageError("只能有一个输出写到标准输出；其余请用 -o 格式:文件")
+    files = [os.path.realpath(p) for _, p in targets if p is not None]
+    if len(set(files)) < len(files):
+        raise click.UsageError("两个 -o 输出指向同一个文件")
+    return targets
+
+
+def refuse_inputs(targets, inputs) -> None:
+    """Refuse an output file that is one of the files checked (indlint never writes its inputs)."""
+    read = {os.path.realpath(p) for p in inputs}
+    for _, path in targets:
+        if path is not None and os.path.realpath(path) in read:
+            raise click.UsageError(f"输出文件 {path} 是被检查的输入文件，不会覆盖它")
+
+
+def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> None:
+    """Write every output (files atomically), then the per-rule statistics."""
+    from indlint.app.console import echo_out
+    from indlint.output.report import (FORMATTERS, HUMAN_FORMATS, format_statistics, hidden_note,
+                                       write_atomic)
+    from indlint.output.stream import Stream
+
+    for name, path in targets:
+        if path is None and name in HUMAN_FORMATS:
+            stream = Stream(name, lambda text: echo_out(text, False), show.colour, show.quiet)
+            stream.add(findings)
+            stream.finish(summary)
+            continue
+        text = FORMATTERS[name](findings, summary, context)
+        if path is None:
+            echo_out(text, machine=True)
+            continue
+        try:
+            write_atomic(path, text)
+        except OSError as err:
+            click.echo(f"错误：无法写入 {path}：{err.strerror or err}", err=True)
+            sys.exit(EXIT_USAGE)
+    if summary.hidden and not any(p is None and n in HUMAN_FORMATS for n, p in targets):
+        show.note(hidden_note(summary.hidden))      # machine formats keep it out of their bytes
+    if statistics:
+        machine = any(p is None and n not in HUMAN_FORMATS for n, p in targets)
+        click.echo(format_statistics(findings, context), nl=False, err=machine)
+
+
+def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
+    """Check and write text or JSON file by file (flat memory); return the worst severity rank."""
+    from indlint.app.console import echo_out
+    from indlint.output.report import HUMAN_FORMATS, Summary, hidden_note, write_atomic
+    from indlint.app.run import Tally, iter_results
+    from indlint.output.stream import Stream
+
+    fmt, path = target
+    human = fmt in HUMAN_FORMATS
+    chunks: list[str] = []
+    write = chunks.append if path else (lambda text: echo_out(text, not human))
+    stream = Stream(fmt, write, show.colour and not path, show.quiet)
+    tally, counts, worst = Tally(), [0, 0, 0], 0
+    for result in iter_results(linter, config, files, jobs, tally):
+        tally.see(result)
+        shown = show.keep(result.findings)
+        stream.add(shown)
+        counts = [counts[0] + 1, counts[1] + result.forms, counts[2] + result.rows]
+        worst = max([worst, *(f.severity.rank for f in shown)])
+    stream.finish(Summary(*counts, hidden=tally.hidden))
+    if path:
+        try:
+            write_atomic(path, "".join(chunks))
+        except OSError as err:
+            click.echo(f"错误：无法写入 {path}：{err.strerror or err}", err=True)
+            sys.exit(EXIT_USAGE)
+    for note in tally.notes():
+        show.note(note)
+    if tally.hidden and not (human and not path):
+        show.note(hidden_note(tally.hidden))
+    return worst
+
+
+def _check_paths(linter, config, paths, jobs: int, show: Show):
+    from indlint.output.report import Summary
+    from indlint.app.run import check_paths
+
+    result = check_paths(linter, config, paths, jobs)
+    for note in result.notes:
+        show.note(note)
+    files = result.files
+    shown = [show.stdin.shown if show.stdin and r.path == show.stdin.path else r.path
+             for r in files]
+    findings = show.stdin.rename(result.findings) if show.stdin is not None else result.findings
+    return findings, Summary(len(files), sum(r.forms for r in files),
+                                    sum(r.rows for r in files), tuple(shown), result.hidden)
+
+
+def _apply_baseline(path: str, findings: list[Finding]) -> list[Finding]:
+    """First use writes the baseline and reports nothing old; later runs report new findings."""
+    from indlint.app.baseline import BaselineError, new_findings, read_baseline, write_baseline
+
+    try:
+        if not os.path.exists(path):
+            count = write_baseline(path, findings)
+            click.echo(f"已写入基线 {path}：{count} 个问题。以后只报告基线之外的新问题。", err=True)
+            return []
+        return new_findings(findings, read_baseline(path))
+    except (BaselineError, OSError) as err:
+        raise click.UsageError(str(err)) from None

@@ -1,0 +1,119 @@
+"""The reviewer's commands: ``score`` (the 20-point part of the assessment) and ``report`` (HTML, annotated xlsx)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from indlint.app.check_cmd import refuse_inputs
+from indlint.app.common import EXIT_FINDINGS, EXIT_OK, iter_files, load_run_config, make_linter
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--profile", default=None, help="规则预设")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="配置文件")
+def score(paths, fmt, profile, config_path) -> None:
+    """按事前绩效评估评分表计算“项目绩效”部分（20 分）并说明每一处扣分。"""
+    from indlint.read.files import read_path
+    from indlint.app.run import check_paths
+    from indlint.judge.score import score_form
+
+    config = load_run_config(config_path)
+    linter = make_linter(config, profile, (), ())
+    results, unreadable = [], 0
+    # The findings are check's (ignores and suppressions applied); each file is read again
+    # for its forms, as the HTML report does.
+    for result in check_paths(linter, config, iter_files(paths, config)).files:
+        doc = read_path(result.path)
+        if doc.error:
+            unreadable += 1
+            click.echo(f"{result.path}: 文件无法读取：{doc.error}", err=True)
+            continue
+        for form in doc.forms:
+            mine = [f for f in result.findings if f.form == form.index]
+            results.append((result.path, score_form(form, mine, linter.tools)))
+    click.echo(_format_scores(results, fmt), nl=False)
+    sys.exit(EXIT_FINDINGS if unreadable else EXIT_OK)
+
+
+def _num(number) -> str:
+    text = f"{number.normalize():f}"
+    return text
+
+
+def _format_scores(results, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{"path": p, "form": s.form, "project": s.project, "kind": s.kind,
+                            "total": float(s.total), "maximum": float(s.maximum),
+                            "items": [{"code": i.code, "label": i.label, "max": float(i.maximum),
+                                       "score": float(i.got), "deductions": list(i.deductions)}
+                                      for i in s.items]} for p, s in results],
+                          ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for path, s in results:
+        lines.append(f"{path} 第{s.form + 1}张表「{s.project}」：项目绩效 {_num(s.total)}/{_num(s.maximum)} 分")
+        for item in s.items:
+            lines.append(f"  {item.code} {item.label}：{_num(item.got)}/{_num(item.maximum)}")
+            lines += [f"      - {d}" for d in item.deductions]
+    return "\n".join(lines) + "\n"
+
+
+@click.command("report")
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 HTML 审核报告")
+@click.option("--xlsx-out", type=click.Path(dir_okay=False),
+              help="把审核意见写回表格：另存为带“审核意见”列和单元格批注的 .xlsx（原文件不改动）")
+@click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
+def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
+    """生成供审核人员阅读的 HTML 审核报告（单个文件，可离线打开和打印），或标注原表格。"""
+    from indlint.output.html_report import render_report
+    from indlint.read.files import read_path
+    from indlint.app.run import check_paths
+
+    if not (output or xlsx_out):
+        raise click.UsageError("请用 -o 指定 HTML 报告，或用 --xlsx-out 指定标注后的表格")
+    config = load_run_config(config_path)
+    linter = make_linter(config, profile, (), ())
+    result = check_paths(linter, config, iter_files(paths, config))
+    for note in result.notes:
+        click.echo(note, err=True)
+    if xlsx_out:
+        _annotate_xlsx(result, xlsx_out)
+    if not output:
+        return
+    # The findings are check's (per-file ignores and suppressions applied); the report also
+    # draws each form, so each file is read once more for its Document.
+    entries = [(r.path, read_path(r.path), r.findings) for r in result.files]
+    from indlint.output.report import write_atomic
+
+    refuse_inputs([("html", output)], [r.path for r in result.files])
+    try:
+        write_atomic(output, render_report(entries, linter.tools))
+    except OSError as err:
+        raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
+    click.echo(f"审核报告已写入 {output}", err=True)
+
+
+def _annotate_xlsx(result, target: str) -> None:
+    """Write the reviewer's own workbook back with the findings (report --xlsx-out)."""
+    from indlint.output.xlsx_annotate import annotate
+
+    sources = [r for r in result.files if r.path.lower().endswith(".xlsx")]
+    if len(sources) != 1 or len(result.files) != 1:
+        raise click.UsageError("--xlsx-out 只能用于单个 .xlsx 文件")
+    source = sources[0]
+    if os.path.realpath(source.path) == os.path.realpath(target):
+        raise click.UsageError("--xlsx-out 不能覆盖原表格，请另起文件名")
+    if any(f.category == "input.invalid" for f in source.findings):
+        raise click.ClickException(f"{source.path} 无法读取：{source.findings[0].message}")
+    try:
+        placed = annotate(source.path, target, source.findings)
+    except OSError as err:
+        raise click.ClickException(f"无法写入 {target}：{err}") from None
+    click.echo(f"已把 {placed} 条审核意见写入 {target}", err=True)

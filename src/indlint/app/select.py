@@ -1,0 +1,88 @@
+"""Which files a run checks: folder walks with exclude / extend-exclude and .gitignore, as ruff does.
+
+Files named on the command line are checked (unless --force-exclude and excluded); indlint's own
+files (configuration, sidecars, hook definitions, custom rules) are never taken for forms; a
+named file of another type (.md, images …) is skipped with one notice (formats.md).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Suffixes a folder walk takes as forms.
+WALK_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
+#: Suffixes of form types: a named file of one of these is read (and reported when unreadable).
+FORM_SUFFIXES = (*WALK_SUFFIXES, ".xlsm", ".xls", ".docx", ".pdf", ".txt")
+#: indlint's own files and the repository's tool files, never forms.
+OWN_NAMES = frozenset({"indlint.yaml", ".indlint.yaml", "indlint-ignore.yaml",
+                       ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", "pyproject.toml",
+                       ".yamllint", ".yamllint.yaml", ".yamllint.yml", "action.yml", "action.yaml"})
+
+
+@dataclass
+class Selection:
+    """The files to check, in order, and the notices for standard error."""
+
+    files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def select_files(paths, config, respect_gitignore: bool = True,
+                 force_exclude: bool = False) -> Selection:
+    """Expand folders and filter files as formats.md's table says."""
+    out = Selection()
+    for path in paths:
+        if path == "-":
+            out.files.append(path)
+        elif os.path.isdir(path) and not os.path.islink(path):
+            found = list(_walk(path, config))
+            out.files += _not_ignored(path, found) if respect_gitignore else found
+        elif _own(path, config):
+            out.notes.append(f"{path}: 是 indlint 或仓库工具自己的文件，不作为申报表检查，已跳过")
+        elif force_exclude and config.excludes(path):
+            continue
+        elif os.path.splitext(path)[1].lower() not in FORM_SUFFIXES and os.path.exists(path):
+            out.notes.append(f"{path}: 不是申报表文件类型（YAML、xlsx、csv、docx、pdf、txt），已跳过")
+        else:
+            out.files.append(path)
+    return out
+
+
+def _walk(root: str, config):
+    """Files under a folder; links to folders are not followed (no loops)."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not config.excludes(os.path.join(folder, d), root))
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            # ~$name.xlsx is the lock file Excel leaves beside an open workbook.
+            if (name.endswith(WALK_SUFFIXES) and not name.startswith("~$")
+                    and not _own(path, config) and not config.excludes(path, root)):
+                yield path
+
+
+def _own(path: str, config) -> bool:
+    """indlint's configuration, sidecars and hook files, and the rule files of rule-paths."""
+    if Path(path).name in OWN_NAMES:
+        return True
+    real = os.path.realpath(path)
+    return any(real.startswith(os.path.realpath(folder) + os.sep) for folder in config.rule_paths)
+
+
+def _not_ignored(root: str, files: list[str]) -> list[str]:
+    """The files git does not ignore (one `git check-ignore` call); all of them without git."""
+    if not files:
+        return files
+    absolute = [os.path.abspath(f) for f in files]
+    try:        # run in the walked folder: its repository decides, whatever the current folder
+        done = subprocess.run(["git", "check-ignore", "--stdin", "-z"], cwd=root,
+                              capture_output=True, timeout=60,
+                              input="\0".join(absolute).encode("utf-8") + b"\0")
+    except (OSError, subprocess.SubprocessError):
+        return files        # no git, or it hung: nothing is known to be ignored
+    if done.returncode not in (0, 1):       # 128: not a repository
+        return files
+    ignored = set(done.stdout.decode("utf-8", "replace").split("\0"))
+    return [f for f, a in zip(files, absolute) if a not in ignored]
