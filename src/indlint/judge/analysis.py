@@ -113,8 +113,8 @@ def value_traits(value: Value, vocab) -> frozenset[str]:
 def _number_traits(value: Value, vocab) -> set[str]:
     traits = {"number"}
     number = value.upper if value.upper is not None else value.number
-    if value.unit is None:
-        traits.add("no-unit")
+    if value.unit is None or value.unit.startswith(("/", "／")):
+        traits.add("no-unit")        # ≤28.40/株: a denominator alone is no unit
     if value.is_percent:
         traits.add("percent")
         if number is not None and number > _HUNDRED:

@@ -14,6 +14,8 @@ _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 _OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(%|[^\d\s、，,。]{1,3})$")
 _NUMERIC = re.compile(r"^[\d.,%\s-]*$")
 _CLAUSE = re.compile(r"[,;。，；]")
+# A quantity that opens a name: ≥360天服务读者, 一个存储备份器 (digits, or a numeral and a classifier).
+_LEADING = re.compile(r"^[≥≤><=]*(?:(\d+(?:\.\d+)?)|([一二两三四五六七八九十]))\s*([^\d\s]{1,3})")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class NameAnalyser:
         n = lexicons.names
         self._negative_ends = tuple(s + m for s in (*n["negative_stems"], *n["negative_costs"])
                                     for m in ("", *n["negative_measures"]))
+        self._verdict_ends = (*n["verdict_endings"],
+                              *(m + v for m in n["verdict_manners"] for v in n["verdict_verbs"]))
         self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
                                     *n["purpose_starters"]}))
 
@@ -143,18 +147,29 @@ class NameAnalyser:
             yield "slogan"               # 提高就业率: asks for a change, whatever follows
         elif not measure and (first in n["direction_verbs"] or first in n["purpose_starters"]):
             yield "aim"                  # 为…提供支撑, 打造…: measurable only with a number target
-        elif first in n["activity_verbs"]:
+        elif first in n["activity_verbs"] or core.startswith(tuple(n["manner_leads"])):
             yield "task"
         if not measure and core.endswith(tuple(n["outcome_endings"])):
             yield "outcome"
-        if not measure and core.endswith(tuple(n["verdict_endings"])):
+        if not measure and core.endswith(self._verdict_ends):
             yield "verdict"              # 工程质量合格: the name states the end state itself
         if not measure and core.endswith(tuple(n["object_heads"])):
             yield "object"
-        if _OWN_TARGET.search(core) and not measure:
+        if (_OWN_TARGET.search(core) or self._leading_quantity(core)) and not measure:
             yield "own-target"
         if core in self._class_names():
             yield "class-name"
+
+    def _leading_quantity(self, core: str) -> bool:
+        """The name opens with its own quantity (≥360天服务读者, 一个存储备份器)."""
+        match = _LEADING.match(core)
+        if not match:
+            return False
+        units, word = self._lex.units, match.group(3)
+        kind = next((units.kind_of(word[:n]) for n in range(len(word), 0, -1)
+                     if units.kind_of(word[:n]) not in (None, UnitKind.OTHER)), None)
+        # A Chinese numeral opens many fixed terms (七氟丙烷, 一村一品): only 一个, 两台 … count.
+        return kind is not None and (match.group(1) is not None or kind is UnitKind.OBJECTS)
 
     def _goal_sentence(self, core: str) -> bool:
         """A later clause led by a verb of direction or change (…赛事,提升六安城市的知名度)."""
