@@ -7,6 +7,7 @@ from functools import cached_property
 
 from indlint.core.cache import remember
 from indlint.normalise.names import read_name
+from indlint.values.comparators import load_comparators
 from indlint.values.lexicons import Lexicons
 from indlint.values.values import UnitKind
 
@@ -15,7 +16,8 @@ _OWN_TARGET = re.compile(r"(?:\d+(?:\.\d+)?)\s*(%|[^\d\s、，,。]{1,3})$")
 _NUMERIC = re.compile(r"^[\d.,%\s-]*$")
 _CLAUSE = re.compile(r"[,;。，；]")
 # A quantity that opens a name: ≥360天服务读者, 一个存储备份器 (digits, or a numeral and a classifier).
-_LEADING = re.compile(r"^[≥≤><=]*(?:(\d+(?:\.\d+)?)|([一二两三四五六七八九十]))\s*([^\d\s]{1,3})")
+_LEADING = re.compile(r"^" + load_comparators().sign_class() + r"*(?:(\d+(?:\.\d+)?)|"
+                      r"([一二两三四五六七八九十]))\s*([^\d\s]{1,3})")
 
 
 @dataclass(frozen=True)
