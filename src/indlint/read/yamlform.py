@@ -1,19 +1,17 @@
 """Read declaration YAML files (formats.md §1) into Documents, with the position of every field."""
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import yaml
 
+from indlint.core import safeio
 from indlint.core.model import Document, Form, Pos, Row
 
 #: Files larger than this are refused before they are read (README: 限制).
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = safeio.LIMITS["form"]
 #: YAML nesting deeper than this is refused (declaration files need about five levels).
 MAX_DEPTH = 64
 #: More YAML events than this are refused (a form of 100,000 rows needs about 2 million).
@@ -227,41 +225,16 @@ def read_text(path: str) -> tuple[str, str]:
 def read_regular(path: str) -> bytes:
     """Return the bytes of a regular file of at most MAX_FILE_BYTES; raise ReadError.
 
-    A pipe, device or folder is refused without being read: it is opened (if at all) without
-    blocking, and checked again on the open file, so a FIFO put in place of a file between the
-    check and the open cannot hang the run.
+    Read through core.safeio (regular files only, opened without blocking, checked again on
+    the open file); the message leaves out the path, which the finding carries.
     """
     try:
-        _check_regular(os.stat(path))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as err:
-        raise ReadError(os_message(err)) from None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            _check_regular(os.fstat(handle.fileno()))
-            return handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise ReadError(os_message(err, "无法读取文件")) from None
+        return safeio.read_bytes(path, "form")
+    except safeio.InputError as err:
+        raise ReadError(err.reason) from None
 
 
-def _check_regular(info: os.stat_result) -> None:
-    if not stat.S_ISREG(info.st_mode):
-        raise ReadError("不是普通文件（目录、管道或设备），已跳过")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ReadError(f"文件过大（{info.st_size} 字节），上限为 {MAX_FILE_BYTES} 字节")
-
-
-def os_message(err: OSError, action: str = "无法访问文件") -> str:
-    """A Chinese message for an OSError on a file."""
-    if err.errno == errno.ENOENT:
-        return "文件不存在（或是指向不存在文件的链接）"
-    if err.errno == errno.ELOOP:
-        return "符号链接形成循环（链接指向自身或彼此互指），已跳过"
-    if err.errno in (errno.EACCES, errno.EPERM):
-        return f"{action}：没有读取权限"
-    if err.errno == errno.EISDIR:
-        return "不是普通文件（目录、管道或设备），已跳过"
-    return f"{action}：{err.strerror or type(err).__name__}"
+os_message = safeio.os_message
 
 
 def decode(data: bytes) -> tuple[str, str]:
