@@ -200,3 +200,19 @@ def read_json(path, kind: str, max_depth: int = MAX_DEPTH, follow_links: bool = 
     except UnicodeDecodeError:
         raise InputError(os.fspath(path), "不是有效的 UTF-8 文字") from None
     return load_json(text, path, max_depth)
+
+
+# ---- terminal ------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep_tabs: bool = True) -> str:
+    """Text safe for a terminal: control and bidi-override characters shown as \\xNN / \\uNNNN,
+    lone surrogates (names that are not UTF-8) as U+FFFD. File data never drives the terminal."""
+    def show(match) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _CONTROL.sub(show, shown(text))
+    return text if keep_tabs else text.replace("\t", "\\t")

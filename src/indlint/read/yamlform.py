@@ -9,6 +9,7 @@ import yaml
 
 from indlint.core import safeio
 from indlint.core.model import Document, Form, Pos, Row
+from indlint.read.encoding import Decoded, legacy
 
 #: Files larger than this are refused before they are read (README: 限制).
 MAX_FILE_BYTES = safeio.LIMITS["form"]
@@ -193,12 +194,12 @@ def _where(text: str, offset: int) -> str:
 def read_yaml(path: str) -> Document:
     """Read one declaration YAML file; a file that cannot be read gives a Document with an error."""
     try:
-        text, encoding = read_text(path)
-        root = compose(text)
-        forms = tuple(_forms(root))
+        found = decode_file(read_regular(path))
+        forms = tuple(_forms(compose(found.text)))
     except ReadError as err:
         return Document(path, error=str(err))
-    return Document(path, forms, encoding=encoding, comments=directive_comments(text))
+    return Document(path, forms, encoding=found.encoding, comments=directive_comments(found.text),
+                    inferred=found.inferred)
 
 
 def directive_comments(text: str) -> tuple[tuple[int, str], ...]:
@@ -238,29 +239,36 @@ os_message = safeio.os_message
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; raise ReadError."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK/Big5; raise ReadError."""
+    found = decode_file(data)
+    return found.text, found.encoding
+
+
+def decode_file(data: bytes) -> Decoded:
+    """Decode a form file and say how certain the encoding is (read/encoding.py); raise ReadError."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+            return Decoded(data[3:].decode("utf-8", errors="strict"), "utf-8-sig", True)
         except UnicodeDecodeError as err:
             line = data[3:err.start + 3].count(b"\n") + 1
             raise ReadError(f"文件以 UTF-8 标记（BOM）开头，但第 {line} 行含有无效的 UTF-8 字节") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         try:
-            return data.decode("utf-16"), "utf-16"
+            return Decoded(data[2:].decode(encoding), encoding, True)
         except UnicodeDecodeError:
             raise ReadError("UTF-16 文件解码失败") from None
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         raise ReadError(f"第 {line} 行含 NUL 字节：是二进制文件（或文件已损坏），不是 YAML 申报表")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8", True)
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise ReadError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030") from None
+    found = legacy(data)
+    if found is None:
+        raise ReadError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030 或 Big5")
+    return found
 
 
 def _forms(root) -> list[Form]:
