@@ -31,7 +31,9 @@ def test_corrupt_cache_falls_back(tmp_path, monkeypatch):
     key = cache.source_key("demo", [source])
     (tmp_path / f"demo-{key}.json").write_text("{not json", encoding="utf-8")
     assert cache.cached_json("demo", [source], lambda: [1, 2]) == [1, 2]
-    assert json.loads((tmp_path / f"demo-{key}.json").read_text(encoding="utf-8")) == [1, 2]
+    entry = json.loads((tmp_path / f"demo-{key}.json").read_text(encoding="utf-8"))
+    assert json.loads(entry["payload"]) == [1, 2] and entry["key"] == key
+    assert cache.cached_json("demo", [source], lambda: 1 / 0) == [1, 2]     # read, not rebuilt
 
 
 def test_rules_load_the_same_with_and_without_cache(tmp_path, monkeypatch):

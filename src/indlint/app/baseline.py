@@ -7,11 +7,12 @@ bring old findings back. The fingerprints are those of the SARIF output (sarif.f
 from __future__ import annotations
 
 import json
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Sequence
 
+from indlint.core import safeio
 from indlint.core.model import Finding
-from indlint.output.report import write_atomic
+from indlint.core.safewrite import write_file
 from indlint.output.sarif import fingerprints   # one fingerprint for baselines and SARIF results
 
 VERSION = 1
@@ -21,25 +22,28 @@ class BaselineError(ValueError):
     """A baseline file that cannot be read."""
 
 
-def write_baseline(path: str, findings: Sequence[Finding]) -> int:
+def write_baseline(path: str, findings: Sequence[Finding], inputs: Sequence[str] = ()) -> int:
     """Write the findings' fingerprints to path (atomically); return how many."""
     entries = sorted({fp: f for fp, f in zip(fingerprints(findings), findings)}.items())
     doc = {"version": VERSION, "tool": "indlint",
            "findings": [{"fingerprint": fp, "rule": f.rule, "path": PurePath(f.path).as_posix(),
                          "project": f.project, "indicator": f.indicator} for fp, f in entries]}
-    # write_atomic gives a new file 0666 less the umask (0644 usually), as any tool's output:
-    # a baseline is committed and shared, never secret.
-    write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    write_file(path, text, inputs=inputs)
     return len(entries)
 
 
 def read_baseline(path: str) -> frozenset[str]:
     """The fingerprints recorded in a baseline file; raise BaselineError."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        return frozenset(e["fingerprint"] for e in doc["findings"])
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise BaselineError(f"无法读取基线文件 {path}：{err}") from None
+        doc = safeio.read_json(path, "baseline", max_depth=8)
+    except safeio.InputError as err:
+        raise BaselineError(f"无法读取基线文件 {err}") from None
+    entries = doc.get("findings") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries):
+        raise BaselineError(f"无法读取基线文件 {safeio.shown(path)}：不是 indlint 的基线（findings 应为含 fingerprint 的列表）")
+    return frozenset(e["fingerprint"] for e in entries)
 
 
 def new_findings(findings: Sequence[Finding], known: frozenset[str]) -> list[Finding]:

@@ -62,6 +62,7 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
     linter = make_linter(config, profile, split_ids(select), split_ids(ignore))
     files = list(iter_files(paths, config, respect_gitignore, force_exclude))
     refuse_inputs(targets, [f for f in files if f != "-"])
+    INPUTS[:] = [f for f in files if f != "-"]
     stdin = StdinForm(stdin_filename) if "-" in files else None
     if stdin is not None:
         error = stdin.read(MAX_FILE_BYTES)
@@ -149,8 +150,7 @@ def refuse_inputs(targets, inputs) -> None:
 def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> None:
     """Write every output (files atomically), then the per-rule statistics."""
     from indlint.app.console import echo_out
-    from indlint.output.report import (FORMATTERS, HUMAN_FORMATS, format_statistics, hidden_note,
-                                       write_atomic)
+    from indlint.output.report import FORMATTERS, HUMAN_FORMATS, format_statistics, hidden_note
     from indlint.output.stream import Stream
 
     for name, path in targets:
@@ -163,11 +163,7 @@ def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> 
         if path is None:
             echo_out(text, machine=True)
             continue
-        try:
-            write_atomic(path, text)
-        except OSError as err:
-            click.echo(f"错误：无法写入 {path}：{err.strerror or err}", err=True)
-            sys.exit(EXIT_USAGE)
+        write_or_exit(path, text)
     if summary.hidden and not any(p is None and n in HUMAN_FORMATS for n, p in targets):
         show.note(hidden_note(summary.hidden))      # machine formats keep it out of their bytes
     if statistics:
@@ -178,7 +174,7 @@ def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> 
 def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
     """Check and write text or JSON file by file (flat memory); return the worst severity rank."""
     from indlint.app.console import echo_out
-    from indlint.output.report import HUMAN_FORMATS, Summary, hidden_note, write_atomic
+    from indlint.output.report import HUMAN_FORMATS, Summary, hidden_note
     from indlint.app.run import Tally, iter_results
     from indlint.output.stream import Stream
 
@@ -196,16 +192,27 @@ def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
         worst = max([worst, *(f.severity.rank for f in shown)])
     stream.finish(Summary(*counts, hidden=tally.hidden))
     if path:
-        try:
-            write_atomic(path, "".join(chunks))
-        except OSError as err:
-            click.echo(f"错误：无法写入 {path}：{err.strerror or err}", err=True)
-            sys.exit(EXIT_USAGE)
+        write_or_exit(path, "".join(chunks))
     for note in tally.notes():
         show.note(note)
     if tally.hidden and not (human and not path):
         show.note(hidden_note(tally.hidden))
     return worst
+
+
+#: The files this run reads: no output may be one of them (compared by device and inode).
+INPUTS: list[str] = []
+
+
+def write_or_exit(path: str, text: str) -> None:
+    """Write one output file safely (core.safewrite), or say why not in one line and exit 2."""
+    from indlint.output.report import write_atomic
+
+    try:
+        write_atomic(path, text, INPUTS)
+    except OSError as err:
+        click.echo(f"错误：无法写入 {err}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _check_paths(linter, config, paths, jobs: int, show: Show):
@@ -229,7 +236,7 @@ def _apply_baseline(path: str, findings: list[Finding]) -> list[Finding]:
 
     try:
         if not os.path.exists(path):
-            count = write_baseline(path, findings)
+            count = write_baseline(path, findings, INPUTS)
             click.echo(f"已写入基线 {path}：{count} 个问题。以后只报告基线之外的新问题。", err=True)
             return []
         return new_findings(findings, read_baseline(path))

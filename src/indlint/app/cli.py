@@ -1,6 +1,9 @@
 """The ``indlint`` command line: the command group and its entry point ``main``."""
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from indlint import __version__
@@ -17,7 +20,33 @@ __all__ = ["CHECK_FORMATS", "EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "exit_code
            "main"]
 
 
-@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(ZhGroup):
+    """The command group: an output that cannot be written (stdout on a full disk) is one line."""
+
+    def invoke(self, ctx):
+        ctx.call_on_close(_flush_stdout)
+        try:
+            return super().invoke(ctx)
+        except OSError as err:
+            _output_failed(err)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except OSError as err:
+        _output_failed(err)
+
+
+def _output_failed(err: OSError) -> None:
+    from indlint.core.safeio import printable
+
+    sys.stderr.write(printable(f"错误：无法输出：{err.strerror or err}") + "\n")
+    sys.stderr.flush()
+    os._exit(EXIT_USAGE)        # buffered output cannot be written: never try again at exit
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="indlint", message="%(prog)s %(version)s",
                       help="显示版本并退出")
 def main() -> None:

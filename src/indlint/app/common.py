@@ -1,6 +1,8 @@
 """What the commands share: the file walk, configuration, the linter, exit codes."""
 from __future__ import annotations
 
+import os
+
 from typing import Iterator
 
 import click
@@ -29,7 +31,7 @@ def load_run_config(config_path: str | None):
 
     try:
         path = Path(config_path) if config_path else find_config(Path.cwd())
-        if config_path and not path.is_file():
+        if config_path and not os.path.lexists(path):
             raise ConfigError(f"配置文件不存在：{config_path}")
         return load_config(path)
     except (ConfigError, OSError) as err:

@@ -38,9 +38,9 @@ def import_cmd(source, output, corrections) -> None:
         if os.path.realpath(output) == os.path.realpath(source):
             raise click.UsageError("-o 不能覆盖被导入的文件，请另起文件名")
         try:
-            write_atomic(output, text)
+            write_atomic(output, text, [source, *([corrections] if corrections else [])])
         except OSError as err:
-            raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
+            raise click.ClickException(f"无法写入 {err}") from None
         rows = sum(len(form.get("indicators") or ()) for form in result.forms)
         click.echo(f"已导入 {source}：{len(result.forms)} 张表、{rows} 项指标，写入 {output}。",
                    err=True)
@@ -77,6 +77,7 @@ def fix(paths, show_diff, check_only) -> None:
     退出码：0 无需改写（或已全部改写）；1 有待改写（--diff、--check）；2 有文件无法处理或被拒绝。
     """
     from indlint.app.fix import fix_file, write_fix
+    from indlint.core.safeio import printable
     from indlint.values.lexicons import load_lexicons
     from indlint.values.parse import ValueParser
 
@@ -86,16 +87,21 @@ def fix(paths, show_diff, check_only) -> None:
         result = fix_file(path, parser)
         if result.error:
             failed += 1
-            click.echo(f"{path}: 未改写：{result.error}", err=True)
+            click.echo(printable(f"{path}: 未改写：{result.error}"), err=True)
         elif result.new is not None:
             changed += 1
             if show_diff:
                 click.echo(result.diff(), nl=False)
             elif check_only:
-                click.echo(f"{path}: 可改写 {result.changes} 处写法", err=True)
+                click.echo(printable(f"{path}: 可改写 {result.changes} 处写法"), err=True)
             else:
-                write_fix(result)
-                click.echo(f"{path}: 改写了 {result.changes} 处写法", err=True)
+                try:
+                    write_fix(result)
+                except OSError as err:      # refused or failed (core.safewrite): one line
+                    changed, failed = changed - 1, failed + 1
+                    click.echo(printable(f"未改写 {err}"), err=True)
+                    continue
+                click.echo(printable(f"{path}: 改写了 {result.changes} 处写法"), err=True)
     pending = show_diff or check_only
     click.echo(f"{'可改写' if pending else '改写了'} {changed} 个文件；{failed} 个文件无法处理。",
                err=True)

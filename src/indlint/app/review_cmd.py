@@ -94,9 +94,9 @@ def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
 
     refuse_inputs([("html", output)], [r.path for r in result.files])
     try:
-        write_atomic(output, render_report(entries, linter.tools))
+        write_atomic(output, render_report(entries, linter.tools), [r.path for r in result.files])
     except OSError as err:
-        raise click.ClickException(f"无法写入 {output}：{err.strerror or err}") from None
+        raise click.ClickException(f"无法写入 {err}") from None
     click.echo(f"审核报告已写入 {output}", err=True)
 
 
@@ -115,5 +115,5 @@ def _annotate_xlsx(result, target: str) -> None:
     try:
         placed = annotate(source.path, target, source.findings)
     except OSError as err:
-        raise click.ClickException(f"无法写入 {target}：{err}") from None
+        raise click.ClickException(f"无法写入 {err}") from None
     click.echo(f"已把 {placed} 条审核意见写入 {target}", err=True)

@@ -7,7 +7,7 @@ from pathlib import Path, PurePath
 from typing import Iterable, Sequence
 
 from indlint.core.config import Config
-from indlint.judge.engine import Linter, selected
+from indlint.judge.engine import Linter, internal_error, selected
 from indlint.core.model import Finding
 from indlint.read.files import read_path
 from indlint.judge.suppress import Suppression, apply, directive_suppressions, sidecar_suppressions, unused
@@ -44,7 +44,19 @@ class RunResult:
 
 def check_file(linter: Linter, config: Config, path: str,
                sidecar: Sequence[Suppression] = ()) -> FileResult:
-    """Read and lint one file, then apply per-file ignores and suppressions."""
+    """Read and lint one file, then apply per-file ignores and suppressions.
+
+    A failure inside indlint becomes one input.invalid finding for the file (内部错误), and
+    the run goes on with the other files (formats.md).
+    """
+    try:
+        return _check_file(linter, config, path, sidecar)
+    except Exception as err:    # noqa: BLE001 - no crash ends a run
+        return FileResult(path, 0, 0, (internal_error(path, err),), (), frozenset(), ())
+
+
+def _check_file(linter: Linter, config: Config, path: str,
+                sidecar: Sequence[Suppression]) -> FileResult:
     doc = read_path(path)
     ignored = config.ignored_for(path)
     findings = [f for f in linter.lint(doc)

@@ -5,28 +5,55 @@ reading the same data back as one JSON file costs a few. The cache is keyed by e
 file's name, size and modification time and by indlint's version, lives under the user's
 cache folder (``$XDG_CACHE_HOME/indlint`` or ``~/.cache/indlint``; ``INDLINT_CACHE_DIR``
 overrides, ``INDLINT_NO_CACHE=1`` turns it off), and is only ever an optimisation: any
-problem reading or writing it falls back to parsing the sources.
+problem reading or writing it falls back to parsing the sources. Entries are JSON (never
+pickle), read through the safe reader, written without following links, and verified.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import stat
+import sys
 from pathlib import Path
 from typing import Callable
 
 from indlint import __version__
+from indlint.core import safeio
 
 
 def cache_dir() -> Path | None:
-    """The folder for cache files, or None when caching is off."""
+    """The folder for cache files, or None when caching is off or the folder is not trusted."""
     if os.environ.get("INDLINT_NO_CACHE"):
         return None
     base = os.environ.get("INDLINT_CACHE_DIR")
-    if base:
-        return Path(base)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "indlint" if xdg else Path.home() / ".cache" / "indlint"
+    folder = Path(base) if base else Path(xdg) / "indlint" if xdg else Path.home() / ".cache" / "indlint"
+    return folder if trusted(folder) else None
+
+
+_warned: set[str] = set()
+
+
+def trusted(folder: Path) -> bool:
+    """Whether a cache folder may be used: owned by the user, not writable by group or others.
+
+    A missing folder is created private (0700). A folder someone else can write is not used,
+    with one notice on standard error: its files would be trusted input (README).
+    """
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(folder)
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    if owner_ok and stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o022:
+        return True
+    if str(folder) not in _warned:
+        _warned.add(str(folder))
+        sys.stderr.write(f"indlint: 缓存文件夹 {safeio.shown(folder)} 不属于当前用户或可被他人写入，"
+                         f"本次不使用缓存\n")
+    return False
 
 
 def source_key(name: str, files: list) -> str:
@@ -44,34 +71,45 @@ def source_key(name: str, files: list) -> str:
 def cached_json(name: str, files: list, build: Callable[[], dict], keys=None) -> dict:
     """Return build()'s mapping, read from the cache when the sources are unchanged.
 
-    A cached file that is not a mapping with exactly ``keys`` (when given) is rebuilt.
+    An entry is a JSON envelope holding indlint's version, the key, the payload's SHA-256 and
+    the payload; one that is not exactly that (or whose payload is not a mapping with exactly
+    ``keys``, when given) is ignored and rebuilt from the sources.
     """
     folder = cache_dir()
     if folder is None or not all(isinstance(f, (str, os.PathLike)) for f in files):
         return build()
-    path = folder / f"{name}-{source_key(name, files)}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and (keys is None or set(data) == set(keys)):
-            return data
-    except (OSError, ValueError):
-        pass
+    key = source_key(name, files)
+    path = folder / f"{name}-{key}.json"
+    data = _read_entry(path, key)
+    if data is not None and (keys is None or isinstance(data, dict) and set(data) == set(keys)):
+        return data
     data = build()
-    _write(path, json.dumps(data, ensure_ascii=False))
+    payload = json.dumps(data, ensure_ascii=False)
+    envelope = {"indlint": __version__, "key": key,
+                "sha256": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
+    _write(path, json.dumps(envelope, ensure_ascii=False))
     return data
 
 
+def _read_entry(path: Path, key: str):
+    try:
+        envelope = safeio.read_json(path, "cache", max_depth=2, follow_links=False)
+        payload = envelope["payload"]
+        if (envelope.get("indlint") != __version__ or envelope.get("key") != key
+                or hashlib.sha256(payload.encode()).hexdigest() != envelope.get("sha256")):
+            return None
+        return safeio.load_json(payload, path)
+    except (safeio.InputError, KeyError, TypeError, AttributeError, UnicodeEncodeError):
+        return None
+
+
 def _write(path: Path, text: str) -> None:
-    import tempfile     # only on the first run after a change: reading the cache needs none
+    from indlint.core.safewrite import write_file
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_file(path, text, follow_links=False)
     except OSError:
-        pass            # a read-only home: run without the cache
+        pass            # a read-only or full disk: run without the cache
 
 
 #: Entries an in-memory cache keeps before it starts afresh (memory flat over a big run).
@@ -86,16 +124,3 @@ def remember(store: dict, key, make: Callable[[], object]):
             store.clear()
         found = store[key] = make()
     return found
-
-
-def lark_cache_path(grammar: str) -> str | bool:
-    """Where Lark may keep its serialised parser (a file in the cache folder), or False."""
-    folder = cache_dir()
-    if folder is None:
-        return False
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    digest = hashlib.sha256(f"{grammar}\0{__version__}".encode()).hexdigest()[:32]
-    return str(folder / f"target-lark-{digest}.pickle")

@@ -10,6 +10,8 @@ from typing import Mapping
 
 import yaml
 
+from indlint.core import safeio
+
 KEYS = ("profile", "select", "ignore", "severity", "fail-on", "rule-paths", "per-file-ignores",
         "exclude", "extend-exclude")
 #: Folders and files a folder walk never enters (ruff's defaults, and what a forms repository holds).
@@ -77,8 +79,7 @@ def find_config(start: Path) -> Path | None:
             if (candidate / name).is_file():
                 return candidate / name
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "[tool.indlint]" in pyproject.read_text(encoding="utf-8",
-                                                                          errors="replace"):
+        if pyproject.is_file() and "[tool.indlint]" in _peek(pyproject):
             return pyproject
         if (candidate / ".git").exists():
             return None         # stop at the repository root
@@ -133,18 +134,30 @@ def _check_shapes(path: Path, data: dict) -> None:
             raise ConfigError(f"{path}: {key} 应为列表")
 
 
+def _peek(pyproject: Path) -> str:
+    """A pyproject.toml's text for the [tool.indlint] test ('' when it cannot be read safely)."""
+    try:
+        return safeio.read_bytes(pyproject, "pyproject").decode("utf-8", "replace")
+    except safeio.InputError:
+        return ""
+
+
 def _read(path: Path):
+    """Read a configuration through the safe reader (regular file, size, depth, aliases)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: 配置文件应为 UTF-8 编码") from None
-    try:
+        text = safeio.read_text(path, "pyproject" if path.name == "pyproject.toml" else "config")
         if path.name == "pyproject.toml":
             import tomllib
-            return tomllib.loads(text).get("tool", {}).get("indlint", {})
+            table = tomllib.loads(text).get("tool", {}).get("indlint", {})
+            return table if isinstance(table, dict) else None
+        safeio.check_yaml_bounds(text, path, max_nodes=100_000)
         return yaml.safe_load(text) or {}
+    except safeio.InputError as err:
+        raise ConfigError(f"{safeio.shown(path)}: 无法读取配置文件：{err.reason}") from None
     except yaml.YAMLError as err:
         raise ConfigError(_yaml_error(path, err)) from None
+    except RecursionError:
+        raise ConfigError(f"{safeio.shown(path)}: 无法解析配置文件（TOML）：嵌套过深") from None
     except ValueError as err:       # tomllib: its message already says "(at line L, column C)"
         raise ConfigError(f"{path}: 无法解析配置文件（TOML）：{err}") from None
 

@@ -95,6 +95,7 @@ class Document:
     error: str | None = None
     encoding: str = "utf-8"
     comments: tuple[tuple[int, str], ...] = ()    # (line, text) of ``indlint:`` directives
+    inferred: str | None = None     # a reader's guess the user should know of (input.inferred)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ class Linter:
         """Return the findings of one document, sorted."""
         if doc.error is not None:
             return [input_invalid(doc.path, doc.error)]
-        findings: list[Finding] = []
+        findings: list[Finding] = [input_inferred(doc.path, doc.inferred)] if doc.inferred else []
         for form in doc.forms:
             findings += self.lint_form(doc.path, form)
         return sorted(findings, key=Finding.sort_key)
@@ -42,10 +42,14 @@ class Linter:
         """Run every active rule over one form."""
         facts = FormFacts(form, tuple(RowFacts(r, form, self.tools) for r in form.rows))
         hits: list[tuple[Rule, Hit]] = []
+        failures: list[Finding] = []
         for rule in self.rules:
             if rule.when.admits_form(form.kind):     # self-evaluation rules skip declarations
-                hits += [(rule, h) for h in _run(rule, facts)]
-        return [self._finding(path, form, rule, hit) for rule, hit in _exclusive(hits)]
+                try:
+                    hits += [(rule, h) for h in _run(rule, facts)]
+                except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
+                    failures.append(internal_error(path, err, rule.id))
+        return failures + [self._finding(path, form, rule, hit) for rule, hit in _exclusive(hits)]
 
     def _finding(self, path: str, form: Form, rule: Rule, hit: Hit) -> Finding:
         row = form.rows[hit.row - 1] if hit.row else None
@@ -85,6 +89,24 @@ def _exclusive(hits: list[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
         if key not in best or rule.order < best[key][0].order:
             best[key] = (rule, hit)
     return kept + list(best.values())
+
+
+def internal_error(path: str, err: BaseException, where: str = "") -> Finding:
+    """A failure inside indlint while checking one file: an input.invalid finding (formats.md)."""
+    summary = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+    return Finding(path=path, form=None, project=None, row=None, indicator=None, line=1,
+                   column=1, rule="input-invalid", category="input.invalid",
+                   severity=Severity.ERROR,
+                   message=f"内部错误，请报告：{where + ' ' if where else ''}{summary}",
+                   suggestion="这是 indlint 的缺陷，不是表格的问题；请把此文件和这条信息报告给维护者")
+
+
+def input_inferred(path: str, message: str) -> Finding:
+    """An info note: the reader had to guess (formats.md: input.inferred)."""
+    return Finding(path=path, form=None, project=None, row=None, indicator=None, line=1,
+                   column=1, rule="input-inferred", category="input.inferred",
+                   severity=Severity.INFO, message=message,
+                   suggestion="把文件另存为 UTF-8 编码，读取就不再需要推断")
 
 
 def input_invalid(path: str, message: str) -> Finding:

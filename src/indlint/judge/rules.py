@@ -9,9 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-import yaml
-
-from indlint.core import resources
+from indlint.core import resources, safeio
+from indlint.core.safeio import InputError, load_yaml
 from indlint.core.cache import cached_json
 from indlint.judge.kinds import ParamError, build_kind
 from indlint.values.lexicons import Lexicons
@@ -30,7 +29,6 @@ ROW_VARS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", 
 _ID = re.compile(r"^[A-Z]{2}\d{2}$")
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_RULES = {"lexicons", "profiles"}
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(Exception):
@@ -96,19 +94,30 @@ class RuleSet:
 
 def load_categories() -> dict[str, Category]:
     """Read rules/categories.yaml."""
-    data = yaml.load(resources.read_text("rules", "categories.yaml"), Loader=_Loader)
+    data = load_yaml(resources.read_text("rules", "categories.yaml"), "rules/categories.yaml")
     return {k: Category(k, v["scope"], v["zh"]) for k, v in data["categories"].items()}
 
 
-def load_profile(name: str) -> Profile:
-    """Read rules/profiles/<name>.yaml; raise RuleError for an unknown profile."""
+#: The level frameworks a profile may name (rules/lexicons/levels.yaml).
+FRAMEWORKS = ("cz2020", "cz2021")
+
+
+def load_profile(name) -> Profile:
+    """Read rules/profiles/<name>.yaml (a packaged name only); raise RuleError otherwise."""
+    names = profile_names()
+    if not isinstance(name, str) or name not in names:
+        shown = name if isinstance(name, str) else type(name).__name__
+        raise RuleError(f"未知的 profile：{str(shown)[:60]}（可用：{', '.join(names)}）")
+    shown = f"rules/profiles/{name}.yaml"
     try:
-        text = resources.read_text("rules", "profiles", f"{name}.yaml")
-    except (FileNotFoundError, OSError):
-        raise RuleError(f"未知的 profile：{name}（可用：{', '.join(profile_names())}）") from None
-    data = yaml.load(text, Loader=_Loader) or {}
-    return Profile(name, str(data.get("summary", "")), tuple(data.get("frameworks", ())),
-                   tuple(data.get("enable", ())))
+        data = load_yaml(resources.read_text("rules", "profiles", f"{name}.yaml"), shown) or {}
+    except (OSError, InputError) as err:
+        raise RuleError(f"{shown}:1: 无法读取 profile：{err}") from None
+    frameworks, enable = data.get("frameworks", []), data.get("enable", [])
+    if not isinstance(data, dict) or not isinstance(frameworks, list) or not isinstance(enable, list) \
+            or not all(f in FRAMEWORKS for f in frameworks) or not all(isinstance(e, str) for e in enable):
+        raise RuleError(f"{shown}:1: frameworks 应为 {'、'.join(FRAMEWORKS)} 中的列表，enable 应为规则编号列表")
+    return Profile(name, str(data.get("summary", "")), tuple(frameworks), tuple(enable))
 
 
 def profile_names() -> list[str]:
@@ -134,12 +143,23 @@ def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
     categories = load_categories()
     packaged = rule_files()
     # The packaged rules' YAML is read through the on-disk cache (a cold start saving).
-    data = cached_json("rules", [f for _, f in packaged],
-                       lambda: {shown: _parse(shown, f.read_text(encoding="utf-8"))
-                                for shown, f in packaged},
+    def build() -> dict:
+        return {shown: _parse(shown, f.read_text(encoding="utf-8")) for shown, f in packaged}
+
+    data = cached_json("rules", [f for _, f in packaged], build,
                        keys=[shown for shown, _ in packaged])
+    extra = rule_files(extra_paths)[len(packaged):]
+    try:
+        return _load_all(packaged, data, extra, categories, lexicons)
+    except RuleError:
+        # A cache entry that passes its checks but holds wrong rules must not stop every
+        # run: the packaged sources decide (a user rule's error is raised again from there).
+        return _load_all(packaged, build(), extra, categories, lexicons)
+
+
+def _load_all(packaged, data, extra, categories, lexicons) -> RuleSet:
     found = [(shown, f, data.get(shown)) for shown, f in packaged]
-    found += [(shown, f, None) for shown, f in rule_files(extra_paths)[len(packaged):]]
+    found += [(shown, f, None) for shown, f in extra]
     rules: dict[str, Rule] = {}
     for shown, file, parsed in found:
         rule = load_rule(shown, _user_text(shown, file) if parsed is None else None,
@@ -152,20 +172,22 @@ def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
 
 def _user_text(shown: str, file) -> str:
     """A user's rule file, read as carefully as a form: regular files only, size, encoding."""
-    from indlint.read.yamlform import ReadError, read_text
+    from indlint.read.yamlform import ReadError, decode
 
     try:
-        return read_text(str(file))[0]
+        return decode(safeio.read_bytes(file, "rule"))[0]
+    except InputError as err:
+        raise RuleError(f"{shown}:1: 无法读取规则文件：{err.reason}") from None
     except ReadError as err:
         raise RuleError(f"{shown}:1: 无法读取规则文件：{err}") from None
 
 
 def _parse(path: str, text: str):
     try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise RuleError(f"{path}:{mark.line + 1 if mark else 1}: 不是有效的 YAML") from None
+        return load_yaml(text, path, max_nodes=50_000)
+    except InputError as err:
+        line = re.match(r"第 (\d+) 行", err.reason)
+        raise RuleError(f"{path}:{line.group(1) if line else 1}: {err.reason}") from None
 
 
 def load_rule(path: str, text: str | None, categories: Mapping[str, Category], lexicons,

@@ -8,13 +8,13 @@ reason; one without is not applied. Suppressions that matched nothing are report
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Iterable, Sequence
 
-import yaml
-
+from indlint.core import safeio
 from indlint.core.model import Document, Finding
 
 SIDECAR = "indlint-ignore.yaml"
@@ -70,24 +70,33 @@ def directive_suppressions(path: str, lines) -> list[Suppression]:
 
 def sidecar_suppressions(folder: Path) -> list[Suppression]:
     """Read ``indlint-ignore.yaml`` in a folder (none when absent or unreadable)."""
-    from indlint.read.yamlform import ReadError, read_text
-
     path = folder / SIDECAR
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
-    try:    # read as carefully as a form: a FIFO or a huge file must not stop the run
-        entries = yaml.safe_load(read_text(str(path))[0]) or []
-    except (ReadError, yaml.YAMLError):
+    try:    # read as carefully as a form: a FIFO, a huge file or an alias bomb must not stop the run
+        entries = safeio.read_yaml(path, "sidecar", max_nodes=200_000) or []
+    except safeio.InputError:
         return []
     out = []
     for n, e in enumerate(entries if isinstance(entries, list) else [], start=1):
-        if isinstance(e, dict) and _plain(e.get("rule")):
+        if isinstance(e, dict) and _plain(e.get("rule")) and _pattern(e.get("file")):
             rule = e["rule"]
             ids = tuple(map(str, rule if isinstance(rule, list) else [rule]))
             out.append(Suppression(f"{path}#{n}", ids, str(e.get("reason") or "").strip(),
                                    file=_opt(e.get("file")), project=_opt(e.get("project")),
                                    indicator=_opt(e.get("indicator"))))
     return out
+
+
+def _pattern(value) -> bool:
+    """A usable file pattern (or none): PurePath.match refuses an empty one such as "."."""
+    if value is None:
+        return True
+    try:
+        PurePath("x").match(str(value))
+        return _plain(value) and not isinstance(value, list)
+    except ValueError:
+        return False
 
 
 def _opt(value) -> str | None:

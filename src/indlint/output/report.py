@@ -1,12 +1,9 @@
 """Format findings for people (text, markdown) and machines (json, sarif, github, junit)."""
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import posixpath
 import re
-import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -276,28 +273,8 @@ FORMATTERS = {"full": format_text, "concise": format_concise, "text": format_tex
 HUMAN_FORMATS = frozenset({"text", "full", "concise"})
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write text (UTF-8) through a temporary file beside the target and os.replace."""
-    target = os.path.realpath(path)
-    import tempfile     # only when writing a file (a pre-commit run prints to the terminal)
+def write_atomic(path: str, text: str, inputs=()) -> None:
+    """Write text (UTF-8) through core.safewrite (temporary file, fsync, replace); raise OSError."""
+    from indlint.core.safewrite import write_file
 
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".indlint-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _file_mode(path: str) -> int:
-    """The mode the written file gets: the old file's, else 0666 less the umask."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_file(path, text, inputs=inputs)

@@ -21,6 +21,10 @@ INPUT_INVALID = {"id": "input-invalid", "name": "input-invalid", "category": "in
                  "severity": "error", "summary": "文件无法读取",
                  "rationale": "文件不存在、不是 UTF-8/GBK 文本、不是有效的 YAML 或表格，或结构不符合申报表格式，无法检查。",
                  "source": "indlint 申报表格式（formats.md）"}
+INPUT_INFERRED = {"id": "input-inferred", "name": "input-inferred", "category": "input.inferred",
+                  "severity": "info", "summary": "读取时推断",
+                  "rationale": "读取文件时不得不推断文件未写明的内容（如在 GB18030 与 Big5 之间选择编码），推断可能有误。",
+                  "source": "indlint 申报表格式（formats.md）"}
 #: How a message placeholder reads in rule help, where no row fills it.
 _PLACEHOLDERS = {"name": "指标名称", "target": "指标值", "l1": "一级指标", "l2": "二级指标",
                  "actual": "实际完成值", "unit": "度量单位", "nature": "指标性质", "score": "得分",
@@ -65,10 +69,12 @@ def describe(meta: Mapping[str, str], severity: str) -> dict:
                            "tags": sorted({category.split(".")[0], category})}}
 
 
-def descriptors(rules: Iterable, severities: Mapping[str, Severity]) -> list[dict]:
-    """Descriptors of the active rules plus input-invalid, sorted by id."""
+def descriptors(rules: Iterable, severities: Mapping[str, Severity], inferred: bool = False) -> list[dict]:
+    """Descriptors of the active rules plus input-invalid (and input-inferred when used), by id."""
     metas = {m["id"]: m for m in map(rule_meta, rules)}
     metas.setdefault(INPUT_INVALID["id"], input_invalid_meta())
+    if inferred:
+        metas.setdefault(INPUT_INFERRED["id"], {**INPUT_INFERRED, "suggestion": "把文件另存为 UTF-8 编码"})
     out = []
     for rule_id in sorted(metas):
         override = severities.get(rule_id)
@@ -153,7 +159,7 @@ def result(f: Finding, index: Mapping[str, int], fingerprint: str) -> dict:
 def sarif_log(findings: Sequence[Finding], rules: Iterable, severities: Mapping[str, Severity],
               version: str) -> dict:
     """The whole SARIF log as a dict."""
-    driver_rules = descriptors(rules, severities)
+    driver_rules = descriptors(rules, severities, any(f.rule == INPUT_INFERRED["id"] for f in findings))
     index = {r["id"]: i for i, r in enumerate(driver_rules)}
     results = [result(f, index, fp) for f, fp in zip(findings, fingerprints(findings))]
     driver = {"name": "indlint", "version": version, "semanticVersion": version,

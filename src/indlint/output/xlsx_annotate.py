@@ -13,6 +13,8 @@ from typing import Sequence
 from indlint.core.model import Finding
 
 HEADER = "indlint 审核意见"
+#: The last column a sheet may have (XFD).
+MAX_COLUMN = 16_384
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -21,6 +23,10 @@ def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
+
+    import io
+
+    from indlint.core.safewrite import write_file
 
     workbook = load_workbook(source)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
@@ -34,6 +40,8 @@ def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
         if not cells:
             continue
         column = sheet.max_column + 1
+        if column > MAX_COLUMN:
+            raise OSError(f"{sheet.title} 已用到最后一列（XFD），无处写审核意见列，未写入")
         rows: dict[int, list[Finding]] = defaultdict(list)
         for cell, fs in sorted(cells.items()):
             target_cell = sheet[cell]
@@ -48,7 +56,9 @@ def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
             note = sheet.cell(row=row, column=column, value="\n".join(_line(f) for f in fs))
             note.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[note.column_letter].width = 60
-    workbook.save(target)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_file(target, buffer.getvalue(), inputs=[source])
     return placed
 
 

@@ -1,19 +1,18 @@
 """Read declaration YAML files (formats.md §1) into Documents, with the position of every field."""
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import yaml
 
+from indlint.core import safeio
 from indlint.core.model import Document, Form, Pos, Row
+from indlint.read.encoding import Decoded, legacy
 
 #: Files larger than this are refused before they are read (README: 限制).
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = safeio.LIMITS["form"]
 #: YAML nesting deeper than this is refused (declaration files need about five levels).
 MAX_DEPTH = 64
 #: More YAML events than this are refused (a form of 100,000 rows needs about 2 million).
@@ -195,12 +194,12 @@ def _where(text: str, offset: int) -> str:
 def read_yaml(path: str) -> Document:
     """Read one declaration YAML file; a file that cannot be read gives a Document with an error."""
     try:
-        text, encoding = read_text(path)
-        root = compose(text)
-        forms = tuple(_forms(root))
+        found = decode_file(read_regular(path))
+        forms = tuple(_forms(compose(found.text)))
     except ReadError as err:
         return Document(path, error=str(err))
-    return Document(path, forms, encoding=encoding, comments=directive_comments(text))
+    return Document(path, forms, encoding=found.encoding, comments=directive_comments(found.text),
+                    inferred=found.inferred)
 
 
 def directive_comments(text: str) -> tuple[tuple[int, str], ...]:
@@ -227,67 +226,49 @@ def read_text(path: str) -> tuple[str, str]:
 def read_regular(path: str) -> bytes:
     """Return the bytes of a regular file of at most MAX_FILE_BYTES; raise ReadError.
 
-    A pipe, device or folder is refused without being read: it is opened (if at all) without
-    blocking, and checked again on the open file, so a FIFO put in place of a file between the
-    check and the open cannot hang the run.
+    Read through core.safeio (regular files only, opened without blocking, checked again on
+    the open file); the message leaves out the path, which the finding carries.
     """
     try:
-        _check_regular(os.stat(path))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as err:
-        raise ReadError(os_message(err)) from None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            _check_regular(os.fstat(handle.fileno()))
-            return handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise ReadError(os_message(err, "无法读取文件")) from None
+        return safeio.read_bytes(path, "form")
+    except safeio.InputError as err:
+        raise ReadError(err.reason) from None
 
 
-def _check_regular(info: os.stat_result) -> None:
-    if not stat.S_ISREG(info.st_mode):
-        raise ReadError("不是普通文件（目录、管道或设备），已跳过")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ReadError(f"文件过大（{info.st_size} 字节），上限为 {MAX_FILE_BYTES} 字节")
-
-
-def os_message(err: OSError, action: str = "无法访问文件") -> str:
-    """A Chinese message for an OSError on a file."""
-    if err.errno == errno.ENOENT:
-        return "文件不存在（或是指向不存在文件的链接）"
-    if err.errno == errno.ELOOP:
-        return "符号链接形成循环（链接指向自身或彼此互指），已跳过"
-    if err.errno in (errno.EACCES, errno.EPERM):
-        return f"{action}：没有读取权限"
-    if err.errno == errno.EISDIR:
-        return "不是普通文件（目录、管道或设备），已跳过"
-    return f"{action}：{err.strerror or type(err).__name__}"
+os_message = safeio.os_message
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; raise ReadError."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK/Big5; raise ReadError."""
+    found = decode_file(data)
+    return found.text, found.encoding
+
+
+def decode_file(data: bytes) -> Decoded:
+    """Decode a form file and say how certain the encoding is (read/encoding.py); raise ReadError."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+            return Decoded(data[3:].decode("utf-8", errors="strict"), "utf-8-sig", True)
         except UnicodeDecodeError as err:
             line = data[3:err.start + 3].count(b"\n") + 1
             raise ReadError(f"文件以 UTF-8 标记（BOM）开头，但第 {line} 行含有无效的 UTF-8 字节") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         try:
-            return data.decode("utf-16"), "utf-16"
+            return Decoded(data[2:].decode(encoding), encoding, True)
         except UnicodeDecodeError:
             raise ReadError("UTF-16 文件解码失败") from None
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         raise ReadError(f"第 {line} 行含 NUL 字节：是二进制文件（或文件已损坏），不是 YAML 申报表")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8", True)
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise ReadError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030") from None
+    found = legacy(data)
+    if found is None:
+        raise ReadError("无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030 或 Big5")
+    return found
 
 
 def _forms(root) -> list[Form]:

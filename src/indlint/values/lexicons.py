@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-import yaml
-
 from indlint.core import resources
 from indlint.core.cache import cached_json
+from indlint.core.safeio import load_yaml
 from indlint.values.units import Units
 
 LEXICON_FILES = ("units", "levels", "names", "vocabulary", "variants")
@@ -40,8 +39,8 @@ def load_lexicons() -> Lexicons:
     folder = resources.data_root("rules") / "lexicons"
     files = [folder / f"{name}.yaml" for name in LEXICON_FILES]
     data = cached_json("lexicons", files, lambda: {
-        name: yaml.load(resources.read_text("rules", "lexicons", f"{name}.yaml"),
-                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        name: load_yaml(resources.read_text("rules", "lexicons", f"{name}.yaml"),
+                        f"rules/lexicons/{name}.yaml")
         for name in LEXICON_FILES}, keys=LEXICON_FILES)
     return Lexicons(units=Units.from_data(data["units"]),
                     levels=MappingProxyType(data["levels"]),

@@ -5,11 +5,12 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from lark import Lark, Token, Transformer, UnexpectedInput
+from lark import Token, Transformer, UnexpectedInput
 
 from indlint.core import resources
-from indlint.core.cache import cached_json, lark_cache_path, remember
+from indlint.core.cache import cached_json, remember
 from indlint.values.comparators import Comparators, grammar_text, load_comparators
+from indlint.values.larktable import build_parser
 from indlint.values.units import Units
 from indlint.values.values import Deadline, Kind, Note, Problem, Value
 
@@ -223,6 +224,13 @@ def _deadline(point: dict, mods) -> Deadline:
     return Deadline(point.get("year"), month, point.get("day"), relation)
 
 
+def _tables() -> str | None:
+    try:
+        return resources.read_text("grammar", "target.tables.json")
+    except OSError:
+        return None
+
+
 class ValueParser:
     """Parse value strings into :class:`Value`, once per distinct string."""
 
@@ -231,9 +239,8 @@ class ValueParser:
         self._cmp = load_comparators()
         self._parts = _ToParts(self._cmp)
         grammar = grammar_text()
-        # Lark's own cache of the analysed grammar halves the cost of building the parser.
-        self._lark = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False,
-                          cache=lark_cache_path(grammar))
+        # The analysed tables ship as JSON beside the grammar (no pickle, no cache folder).
+        self._lark = build_parser(grammar, _tables())
         self._examples = problem_examples()
         self._cache: dict[str, Value] = {}
         self._combined: dict[tuple, Value] = {}

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+from indlint.core import safeio
 
 def load_corrections(path: Path) -> dict:
     """Load a corrections file ({file name: [correction, …]}); raise ValueError when malformed."""
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise ValueError(f"无法读取更正文件 {path}：{err}") from None
+        doc = safeio.read_yaml(path, "corrections", max_nodes=500_000)
+    except safeio.InputError as err:
+        raise ValueError(f"无法读取更正文件 {err}") from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):

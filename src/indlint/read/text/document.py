@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from indlint.core import safeio
+
 from indlint.read.text.block import block_fields
 from indlint.read.text.common import SENTENCE_END, Header, backfill_levels, is_title, norm
 from indlint.read.text.corrections import apply_corrections
@@ -28,9 +30,10 @@ def import_text(path: Path, corrections: dict | None = None) -> ImportResult:
     """Read every indicator table of a text file; never raise for a bad input file."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        return ImportResult((), (f"{path.name}：无法读取文件（{err.strerror or err}）",), path.name)
+        data = safeio.read_bytes(path, "import")
+    except safeio.InputError as err:
+        return ImportResult((), (f"{safeio.shown(path.name)}：无法读取文件（{err.reason}）",),
+                            path.name)
     text, problem = _decode(data)
     if problem:
         return ImportResult((), (f"{path.name}：{problem}",), path.name)
