@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 
 install:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test,serve]'
 
 demo: install
 	$(BIN)/indlint check corpus/ --exit-zero --statistics

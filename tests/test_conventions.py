@@ -82,7 +82,8 @@ def test_fix_exits_two_when_a_file_cannot_be_processed(tmp_path):
 
 ENGLISH = ("Usage", "Options", "Commands", "Error", "Show this", "Missing", "Invalid", "Try ",
            "No such", "Got unexpected", "is not one of", "[OPTIONS]", "default:")
-COMMANDS = ("check", "import", "fix", "parse-value", "rules", "explain", "score", "report")
+COMMANDS = ("check", "import", "fix", "parse-value", "rules", "explain", "score", "report",
+            "serve")
 
 
 def test_help_texts_are_chinese():

@@ -12,6 +12,7 @@ from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exit_code, it
 from indlint.app.edit_cmd import fix, import_cmd
 from indlint.app.info_cmd import explain, list_rules, parse_value
 from indlint.app.review_cmd import report_cmd, score
+from indlint.app.serve.command import serve
 from indlint.app.zh_click import ZhGroup, install
 
 install()
@@ -54,7 +55,8 @@ def main() -> None:
 
 
 # Registered in the order the original single module declared them (help lists them sorted).
-for _command in (check, import_cmd, fix, parse_value, list_rules, explain, score, report_cmd):
+for _command in (check, import_cmd, fix, parse_value, list_rules, explain, score, report_cmd,
+                 serve):
     _command.options_metavar = "[选项]"
     main.add_command(_command)
 

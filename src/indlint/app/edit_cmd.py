@@ -52,17 +52,23 @@ def _import_spreadsheet(source: str):
     """Read a spreadsheet into the importer's result, so that it is written as YAML too."""
     from pathlib import Path
 
-    from indlint.read.text import ImportResult
     from indlint.read.files import read_path
 
     doc = read_path(source)
     if doc.error:
         raise ValueError(doc.error)
+    return document_import(doc, Path(source).name)
+
+
+def document_import(doc, name: str):
+    """The importer's result for a Document already read (its forms as YAML-ready mappings)."""
+    from indlint.read.text import ImportResult
+
     forms = tuple({**{k: v for k, v in f.meta.items() if v is not None},
                    **({"budget": dict(f.budget)} if f.budget else {}),
                    "indicators": [{k: v for k, v in r.fields.items() if v is not None}
                                   for r in f.rows]} for f in doc.forms)
-    return ImportResult(forms, (), Path(source).name)
+    return ImportResult(forms, (), name)
 
 
 @click.command()

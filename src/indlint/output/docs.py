@@ -6,7 +6,8 @@ from typing import Iterable
 from indlint.judge.rules import Rule
 
 
-def _example(row: dict) -> str:
+def example_text(row: dict) -> str:
+    """One rule example on one line (the cells of a row, or a note for a whole form)."""
     if "indicators" in row:
         return f"（整表示例，{len(row['indicators'])} 项指标）"
     cells = [str(row.get(k, "")) for k in ("l1", "l2", "name", "target") if k in row]
@@ -19,9 +20,9 @@ def explain_rule(rule: Rule) -> str:
     lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  类别：{rule.category}",
              "", rule.summary, "", f"理由：{rule.rationale.strip()}", f"依据：{rule.source.strip()}",
              "", "不通过的例子："]
-    lines += [f"  ✗ {_example(r)}" for r in rule.examples.get("fail", [])]
+    lines += [f"  ✗ {example_text(r)}" for r in rule.examples.get("fail", [])]
     if rule.examples.get("pass"):
-        lines += ["通过的例子："] + [f"  ✓ {_example(r)}" for r in rule.examples["pass"]]
+        lines += ["通过的例子："] + [f"  ✓ {example_text(r)}" for r in rule.examples["pass"]]
     return "\n".join(lines)
 
 
@@ -38,9 +39,9 @@ def rules_markdown(rules: Iterable[Rule]) -> str:
                 + (f" · 仅在 profile {', '.join(r.profiles)} 中启用" if r.profiles else ""), "",
                 r.summary, "", f"- 理由：{' '.join(r.rationale.split())}",
                 f"- 依据：{' '.join(r.source.split())}", "", "不通过："]
-        out += [f"- `{_example(x)}`" for x in r.examples.get("fail", [])]
+        out += [f"- `{example_text(x)}`" for x in r.examples.get("fail", [])]
         if r.examples.get("pass"):
-            out += ["", "通过："] + [f"- `{_example(x)}`" for x in r.examples["pass"]]
+            out += ["", "通过："] + [f"- `{example_text(x)}`" for x in r.examples["pass"]]
     return "\n".join(out) + "\n"
 
 

@@ -1,0 +1,1 @@
+"""``indlint serve``: a local web page and JSON API for reviewers (Starlette, the optional ``serve`` extra)."""
