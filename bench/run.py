@@ -234,7 +234,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true",
                         help="a smaller run: 100 files (about 10,000 rows), fewer repetitions")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only the time to check ten seed forms through indlint serve's API")
     args = parser.parse_args()
+    if args.serve_only:
+        report_serve(serve_api(5))
+        return
     quick = args.quick
     n_files = 100 if quick else 1000
     cold_runs, tput_runs = (3, 1) if quick else (7, 3)
@@ -312,7 +317,11 @@ def main() -> None:
     print(f"  peak memory, {points[-1][1]} files / {points[0][1]} files: {mem_growth:.2f} ×\n")
     results["memflat"] = (points[0][3], points[-1][3], mem_growth)
 
-    # 4. Targets.
+    # 4. The web API of `indlint serve`.
+    api = serve_api(3 if quick else 5)
+    report_serve(api)
+
+    # 5. Targets.
     c_wall, c_rss, c_ratio = results["cold"]
     rows_ = [
         ("cold start ≤ 2× yamllint", f"{c_ratio:.2f}× ({c_wall * 1000:.0f} ms vs {yl_wall * 1000:.0f} ms)",
@@ -327,6 +336,8 @@ def main() -> None:
         ("peak memory flat in files",
          f"{results['memflat'][0]:.1f} → {results['memflat'][1]:.1f} MiB "
          f"({points[0][1]} → {points[-1][1]} files, ×{mem_growth:.2f})", mem_growth <= 1.25),
+        ("serve API, 10 forms < 3 s", "not available" if api is None else f"{api:.2f} s",
+         None if api is None else api < 3),
     ]
     print("targets" + (" (--quick: indicative only)" if quick else ""))
     print(f"  {'target':<30} {'measured':<48} result")
@@ -338,6 +349,42 @@ def main() -> None:
     if not os.access(GNU_TIME, os.X_OK):
         print(f"({GNU_TIME} not found: peak RSS from os.wait4, an upper bound that includes this "
               f"process's own size at the fork)")
+
+
+def serve_api(runs: int) -> float | None:
+    """Median seconds for one POST /api/check of ten seed forms (corpus/), server warmed up.
+
+    The server runs in this process on an ephemeral loopback port, as `indlint serve` does
+    (its own thread, uvicorn); the request is real HTTP. None when the serve extra is absent.
+    """
+    try:
+        import httpx
+
+        from indlint.app.serve.server import start_in_thread
+        from indlint.app.serve.settings import Settings
+    except ImportError:
+        return None
+    files = [(p.name, p.read_bytes()) for p in sorted(SEEDS.glob("*.yaml"))[:10]]
+    running = start_in_thread(Settings(host="127.0.0.1", port=0))
+    try:
+        def post() -> float:
+            start = time.perf_counter()
+            answer = httpx.post(running.url + "/api/check", files=[("files", f) for f in files],
+                                headers={"Origin": running.url}, timeout=120)
+            answer.raise_for_status()
+            return time.perf_counter() - start
+        post()                           # the first request builds the linter (startup cost)
+        return statistics.median(post() for _ in range(runs))
+    finally:
+        running.stop()
+
+
+def report_serve(seconds: float | None) -> None:
+    if seconds is None:
+        print("serve API: not measured (pip install '.[serve,test]' for starlette, uvicorn, httpx)\n")
+        return
+    print(f"serve API: ten seed forms in one POST /api/check, median {seconds:.2f} s "
+          f"(target < 3 s: {'met' if seconds < 3 else 'NOT MET'})\n")
 
 
 def load_seeds_of(path: Path) -> list[dict]:

@@ -47,6 +47,13 @@ def test_wheel_contains_the_report_templates(wheel_env):
         assert f"indlint/output/templates/{name}" in names
 
 
+def test_wheel_contains_the_serve_page_assets(wheel_env):
+    import zipfile
+    names = zipfile.ZipFile(wheel_env[1]).namelist()
+    for name in ("index.html.j2", "rules.html.j2", "app.js", "app.css"):
+        assert f"indlint/app/serve/assets/{name}" in names
+
+
 def test_installed_indlint_runs_outside_the_checkout(wheel_env):
     env_dir, _, tmp = wheel_env
     form = tmp / "form.yaml"
