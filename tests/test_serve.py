@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from click.testing import CliRunner
 from conftest import GOOD, ROOT
 
 pytest.importorskip("starlette", reason="the serve extra is not installed (pip install '.[serve]')")
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():    # Starlette 1.x would rather have httpx2; httpx still works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from indlint.app.cli import main  # noqa: E402
 from indlint.app.serve.settings import Settings, SettingsError, validate  # noqa: E402
@@ -317,3 +320,38 @@ def test_the_pages_are_chinese_and_list_every_rule(checker, ruleset):
     for rule_id in ruleset.rules:
         assert f'id="{rule_id}"' in rules
     assert rules.count("依据</dt>") == len(ruleset.rules) and "不通过的例子" in rules
+
+
+def test_indlint_serve_starts_prints_its_address_and_serves(tmp_path):
+    """The command itself: a free loopback port, the address with the token printed once."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    binary = Path(sys.executable).parent / "indlint"
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir(), work.mkdir()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("INDLINT_", "XDG_"))},
+           "INDLINT_TOKEN": TOKEN, "HOME": str(home)}
+    # Every command line fills indlint's start-up cache once; the server must add nothing to it.
+    subprocess.run([str(binary), "serve", "--help"], env=env, capture_output=True, check=True)
+    before = sorted(home.rglob("*"))
+    proc = subprocess.Popen([str(binary), "serve", "--port", "0"], cwd=work, env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
+        assert url, line
+        with httpx.Client(timeout=30, follow_redirects=True) as browser_like:
+            first = browser_like.get(url.group(0))
+            assert first.status_code == 200 and "选择文件" in first.text
+            assert "token" not in str(first.url)
+            base = str(first.url).rstrip("/")
+            answer = browser_like.post(base + "/api/check", headers={"Origin": base},
+                                       files=upload(seed()))
+            assert answer.status_code == 200 and answer.json()["summary"]["files"] == 1
+        assert list(work.iterdir()) == [] and sorted(home.rglob("*")) == before
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

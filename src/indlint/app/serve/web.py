@@ -71,6 +71,7 @@ class _Site:
         return _html(render("index.html.j2", profiles=profiles, default=self.checker.config.profile,
                             accepted=ACCEPTED, accept=",".join(f".{s}" for s in ACCEPTED.split("、")),
                             max_mb=f"{mib:g}", max_files=self.settings.max_files,
+                            max_bytes=self.settings.max_file_bytes,
                             keep_minutes=f"{self.settings.keep_seconds / 60:g}"))
 
     async def rules(self, request):

@@ -63,6 +63,17 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (!chosen.length) return;
+    // The server refuses these too (413); saying so before uploading spares a long wait.
+    var limits = form.dataset;
+    if (chosen.length > Number(limits.maxFiles)) {
+      fail("文件太多：一次最多上传 " + limits.maxFiles + " 个文件。请分批上传。");
+      return;
+    }
+    var big = chosen.filter(function (file) { return file.size > Number(limits.maxBytes); });
+    if (big.length) {
+      fail("文件太大：每个文件不能超过 " + limits.maxMb + " MiB（" + big.map(function (f) { return f.name; }).join("、") + "）。");
+      return;
+    }
     var data = new FormData();
     data.append("profile", document.getElementById("profile").value);
     chosen.forEach(function (file) { data.append("files", file, file.name); });
