@@ -146,3 +146,33 @@ def test_issue_examples_read_as_rewrites_of_the_row():
     st01 = [f for f in by_rule["ST01"] if f.indicator == "*贫困地区旅游基础设施建设质量达标率100%"]
     assert st01 and "「≥98%」" in st01[0].suggestion
     assert all("indlint fix" not in f.suggestion for fs in by_rule.values() for f in fs)
+
+
+# ---- a citable basis ------------------------------------------------------------------------
+
+PUBLIC = ("财预〔2015〕88号", "财预〔2020〕10号", "财预〔2021〕101号", "《财政支出绩效评价管理暂行办法》",
+          "《上海市市级部门项目支出核心绩效目标和指标设置及取值指引（试行）》", "闵行区项目预算评审评分表")
+INTERNAL = (".md", "labelling", "domain-rules", "guide/", "formats", "[R", "[K", "[I", "VAL-", "LVL-",
+            "STR-", "SE-0", "UNIT-", "DOC-", "seed", "审核实务")
+
+
+def test_every_rule_cites_a_public_document(ruleset):
+    """source: names a document a unit can look up; internal grounds sit in grounds:."""
+    from click.testing import CliRunner
+    from indlint.app.cli import main
+
+    read = [line for line in (SHARED / "guide" / "domain-rules.md").read_text(encoding="utf-8")
+            .splitlines() if "[R" in line] if (SHARED / "guide").exists() else None
+    for rule in ruleset.rules.values():
+        assert any(doc in rule.source for doc in PUBLIC), (rule.id, rule.source)
+        assert not any(word in rule.source for word in INTERNAL), (rule.id, rule.source)
+        quotes = re.findall(r"「([^」]+)」", rule.source)
+        if not quotes:
+            assert "（条款未核对）" in rule.source, (rule.id, rule.source)
+        for quote in quotes if read is not None else ():
+            core = quote.rstrip("。")
+            assert any(core in line for line in read), f"{rule.id}: 「{quote}」 is not marked [R]"
+        out = CliRunner().invoke(main, ["explain", rule.id]).output
+        assert f"依据：{rule.source.strip()}" in out
+        if rule.grounds:
+            assert "内部说明：" in out
