@@ -15,6 +15,8 @@ from indlint.core.model import Finding, Severity
 #: Output formats of ``check`` (report.FORMATTERS; literal so that importing the CLI stays light).
 #: ``text`` is the old name of ``full`` and stays its alias.
 CHECK_FORMATS = ("full", "concise", "text", "json", "sarif", "github", "junit", "markdown")
+#: Formats written only to a file with -o (binary): the findings workbook.
+FILE_FORMATS = ("xlsx",)
 SEVERITY_NAMES = ("error", "warning", "info")
 
 
@@ -126,10 +128,13 @@ def _outputs(specs: tuple[str, ...], fmt: str) -> list[tuple[str, str | None]]:
     for spec in specs:
         name, sep, path = spec.partition(":")
         name = name.strip().lower()
-        if name not in CHECK_FORMATS:
-            raise click.UsageError(f"-o {spec}：未知的输出格式 {name}（可用：{'、'.join(CHECK_FORMATS)}）")
+        if name not in CHECK_FORMATS + FILE_FORMATS:
+            known = "、".join(CHECK_FORMATS + FILE_FORMATS)
+            raise click.UsageError(f"-o {spec}：未知的输出格式 {name}（可用：{known}）")
         if sep and not path:
             raise click.UsageError(f"-o {spec}：冒号后缺少文件路径")
+        if name in FILE_FORMATS and path in ("", "-"):
+            raise click.UsageError(f"-o {spec}：{name} 只能写入文件，如 -o {name}:审核意见.{name}")
         targets.append((name, None if path in ("", "-") else path))
     if sum(1 for _, p in targets if p is None) > 1:
         raise click.UsageError("只能有一个输出写到标准输出；其余请用 -o 格式:文件")
@@ -159,6 +164,9 @@ def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> 
             stream.add(findings)
             stream.finish(summary)
             continue
+        if name in FILE_FORMATS:
+            _write_workbook(path, findings, context)
+            continue
         text = FORMATTERS[name](findings, summary, context)
         if path is None:
             echo_out(text, machine=True)
@@ -169,6 +177,14 @@ def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> 
     if statistics:
         machine = any(p is None and n not in HUMAN_FORMATS for n, p in targets)
         click.echo(format_statistics(findings, context), nl=False, err=machine)
+
+
+def _write_workbook(path: str, findings, context) -> None:
+    """-o xlsx:FILE: every finding of the run on one sheet (written safely, like every output)."""
+    from indlint.output.xlsx_findings import findings_workbook, targets_of
+
+    bases = {r.id: " ".join(r.source.split()) for r in context.rules}
+    write_or_exit(path, findings_workbook(findings, bases, targets_of(findings)))
 
 
 def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
@@ -204,7 +220,7 @@ def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
 INPUTS: list[str] = []
 
 
-def write_or_exit(path: str, text: str) -> None:
+def write_or_exit(path: str, text: str | bytes) -> None:
     """Write one output file safely (core.safewrite), or say why not in one line and exit 2."""
     from indlint.output.report import write_atomic
 

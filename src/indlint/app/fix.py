@@ -10,8 +10,6 @@ still holds the bytes that were read.
 from __future__ import annotations
 
 import difflib
-import functools
-import re
 from dataclasses import dataclass
 
 from indlint.core.model import Document
@@ -20,12 +18,10 @@ from indlint.core.safewrite import Expected, write_file
 from indlint.read.encoding import Decoded
 from indlint.read.yamlform import (ReadError, decode_file, directive_comments, read_regular,
                                    read_string)
-from indlint.values.comparators import load_comparators
+from indlint.values.notation import normalise_notation
 from indlint.values.parse import ValueParser
 
 FIELDS = ("target", "actual")
-_ZEROS = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
-_PAREN = re.compile(r"(?<=\d)\s*[(（]\s*([^()（）]{1,12}?)\s*[)）]")
 
 
 @dataclass(frozen=True)
@@ -47,23 +43,6 @@ class FixResult:
             return ""
         return "".join(printable(line) for line in difflib.unified_diff(
             self.old.splitlines(True), self.new.splitlines(True), f"a/{self.path}", f"b/{self.path}"))
-
-
-def normalise_notation(raw: str) -> str:
-    """The value with its notation normalised (the meaning is checked by the caller)."""
-    text = raw
-    for pattern, sign in _comparator_rewrites():
-        text = pattern.sub(lambda m: m.group(1) + sign, text, count=1)
-    text = _ZEROS.sub(lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text)
-    text = _PAREN.sub(lambda m: m.group(1), text)
-    return text.replace("百分比", "%")
-
-
-@functools.lru_cache(maxsize=None)
-def _comparator_rewrites() -> tuple[tuple[re.Pattern, str], ...]:
-    """One pattern per sign: the forms fix rewrites to it, at the start of a value."""
-    return tuple((re.compile(r"^(\s*)(?:%s)" % "|".join(map(re.escape, forms))), sign)
-                 for sign, forms in load_comparators().rewrite)
 
 
 def _same_meaning(parser: ValueParser, old: str, new: str) -> bool:

@@ -17,7 +17,7 @@ from indlint.app.common import EXIT_FINDINGS, EXIT_OK, iter_files, load_run_conf
 @click.option("--profile", default=None, help="规则预设")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="配置文件")
 def score(paths, fmt, profile, config_path) -> None:
-    """按事前绩效评估评分表计算“项目绩效”部分（20 分）并说明每一处扣分。"""
+    """申报表按事前绩效评估评分表计算“项目绩效”部分（20 分），自评表复核其总分；逐项说明扣分。"""
     from indlint.read.files import read_path
     from indlint.app.run import check_paths
     from indlint.judge.score import score_form
@@ -48,14 +48,16 @@ def _num(number) -> str:
 def _format_scores(results, fmt: str) -> str:
     if fmt == "json":
         return json.dumps([{"path": p, "form": s.form, "project": s.project, "kind": s.kind,
-                            "total": float(s.total), "maximum": float(s.maximum),
+                            "title": s.title, "total": float(s.total), "maximum": float(s.maximum),
+                            "stated": float(s.stated) if s.stated is not None else None,
                             "items": [{"code": i.code, "label": i.label, "max": float(i.maximum),
                                        "score": float(i.got), "deductions": list(i.deductions)}
                                       for i in s.items]} for p, s in results],
                           ensure_ascii=False, indent=2) + "\n"
     lines = []
     for path, s in results:
-        lines.append(f"{path} 第{s.form + 1}张表「{s.project}」：项目绩效 {_num(s.total)}/{_num(s.maximum)} 分")
+        lines.append(f"{path} 第{s.form + 1}张表「{s.project}」：{s.title} {_num(s.total)}/{_num(s.maximum)} 分"
+                     + (f"（表中总分 {_num(s.stated)} 分）" if s.stated is not None else ""))
         for item in s.items:
             lines.append(f"  {item.code} {item.label}：{_num(item.got)}/{_num(item.maximum)}")
             lines += [f"      - {d}" for d in item.deductions]

@@ -1,7 +1,6 @@
 """Run the active rules over documents and turn their hits into sorted findings."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -11,7 +10,7 @@ from indlint.judge.levels import LevelJudge
 from indlint.values.lexicons import Lexicons, load_lexicons
 from indlint.core.model import Document, Finding, Form, Severity
 from indlint.judge.names import NameAnalyser
-from indlint.normalise.names import clean_name
+from indlint.judge.wording import ROW_WORDING, row_value, shown
 from indlint.values.parse import ValueParser
 from indlint.judge.rules import Profile, Rule, load_profile, load_rules
 
@@ -54,7 +53,7 @@ class Linter:
     def _finding(self, path: str, form: Form, rule: Rule, hit: Hit) -> Finding:
         row = form.rows[hit.row - 1] if hit.row else None
         pos = row.where(hit.field) if row else form.where(hit.field)
-        values = template_values(form, row, hit.args)
+        values = template_values(form, row, hit.args, self.tools)
         return Finding(path=path, form=form.index, project=form.project or None,
                        row=row.index if row else None,
                        indicator=(row.get("name") or None) if row else None,
@@ -117,16 +116,15 @@ def input_invalid(path: str, message: str) -> Finding:
                    suggestion="检查文件路径、编码（UTF-8 或 GBK）和 YAML 格式，参见 README 中的申报表格式")
 
 
-_ROW_KEYS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", "score",
-                       "score_max", "basis"})
+_ROW_KEYS = frozenset({"l1", "l2", "actual", "unit", "nature", "score", "score_max", "basis"})
 
 
 class TemplateValues(dict):
     """Values a message template may use, each worked out only when a template asks for it."""
 
-    def __init__(self, form: Form, row, args: Mapping):
+    def __init__(self, form: Form, row, args: Mapping, tools: Analysers | None = None):
         super().__init__((k, _short(str(v))) for k, v in args.items())
-        self.form, self.row = form, row
+        self.form, self.row, self.tools = form, row, tools
 
     def __missing__(self, key: str) -> str:
         value = self[key] = _short(self._value(key))
@@ -142,27 +140,22 @@ class TemplateValues(dict):
         if row is None:
             return ""
         if key in _ROW_KEYS:
-            return row.get(key)
+            return shown(row.get(key)) if key in ("actual", "l1", "l2") else row.get(key)
         if key == "row":
             return str(row.index)
-        return rate_name(row.get("name")) if key == "rate_name" else ""
+        if key in ROW_WORDING and self.tools is not None:
+            return row_value(RowFacts(row, self.form, self.tools), key) or ""
+        return row.get(key) if key in ("name", "target") else ""
 
 
-def template_values(form: Form, row, args: Mapping) -> TemplateValues:
+def template_values(form: Form, row, args: Mapping, tools: Analysers | None = None) -> TemplateValues:
     """Values a message template may use (lazily: most templates use two or three)."""
-    return TemplateValues(form, row, args)
+    return TemplateValues(form, row, args, tools)
 
 
 def _short(text: str, limit: int = 120) -> str:
     """A field quoted in a message: at most ``limit`` characters (a cell can hold megabytes)."""
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def rate_name(name: str) -> str:
-    """Turn a name into its rate form: 补贴发放及时性 → 补贴发放及时率."""
-    core = clean_name(name)
-    core = re.sub(r"(性|情况|水平|程度)$", "", core)
-    return core if core.endswith("率") else core + "率"
 
 
 def fill(template: str, values: TemplateValues) -> str:

@@ -15,6 +15,7 @@ from indlint.core.cache import cached_json
 from indlint.judge.kinds import ParamError, build_kind
 from indlint.values.lexicons import Lexicons
 from indlint.core.model import Severity
+from indlint.judge.wording import ROW_WORDING
 from indlint.judge.selectors import Selector, SelectorError, compile_selector
 
 ENVELOPE = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
@@ -25,7 +26,7 @@ ENGINE_KEYS = ("check", "when", "exclusive", "order", "profiles")
 OPTIONAL = ("grounds",)
 #: Placeholders every message may use (besides those a kind supplies).
 ROW_VARS = frozenset({"name", "target", "l1", "l2", "actual", "unit", "nature", "score",
-                      "score_max", "basis", "project", "year", "rate_name", "row"})
+                      "score_max", "basis", "project", "year", "rate_name", "row"}) | ROW_WORDING
 _ID = re.compile(r"^[A-Z]{2}\d{2}$")
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_RULES = {"lexicons", "profiles"}

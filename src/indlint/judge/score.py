@@ -15,41 +15,14 @@ from typing import Callable, Sequence
 
 from indlint.judge.analysis import Analysers, RowFacts
 from indlint.core.model import Finding, Form
+from indlint.judge.scorecard import ReviewScore, ScoreItem
+from indlint.judge.selfscore import self_evaluation_score
+
+__all__ = ["ReviewScore", "ScoreItem", "score_form", "UNCLEAR"]
 
 #: Categories that make an indicator unclear (not 明确) or its value unreasonable.
 UNCLEAR = ("value.", "name.not-measurable", "unit.", "comparator.", "level.", "duplicate")
 _HALF, _ONE, _TWO = Decimal("0.5"), Decimal(1), Decimal(2)
-
-
-@dataclass(frozen=True)
-class ScoreItem:
-    """One rubric line: its code, what it scores, the points got and why points were lost."""
-
-    code: str
-    label: str
-    maximum: Decimal
-    got: Decimal
-    deductions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReviewScore:
-    """The 项目绩效 score of one form."""
-
-    form: int
-    project: str
-    kind: str
-    items: tuple[ScoreItem, ...]
-
-    @property
-    def total(self) -> Decimal:
-        """Points got out of 20."""
-        return sum((i.got for i in self.items), Decimal(0))
-
-    @property
-    def maximum(self) -> Decimal:
-        """The rubric's maximum (20)."""
-        return sum((i.maximum for i in self.items), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -71,7 +44,9 @@ _CLASSES = (
 
 
 def score_form(form: Form, findings: Sequence[Finding], tools: Analysers) -> ReviewScore:
-    """Score one form from its rows and the findings the rules reported on them."""
+    """Score one form: the 申报 rubric for a declaration, the recomputed 总分 for a 自评表."""
+    if form.kind == "self-evaluation":
+        return self_evaluation_score(form)
     rows = tuple(RowFacts(r, form, tools) for r in form.rows)
     flagged = _flagged_rows(findings)
     items = [_class_item(c, rows, flagged) for c in _CLASSES]
@@ -97,13 +72,18 @@ def _clear(rf: RowFacts, flagged, quantified: bool) -> bool:
 def _basis_part(rows, flagged, points: Decimal, what: str) -> tuple[Decimal, list[str]]:
     """The "reasonable values, basis listed" half of a rubric line."""
     if not rows:
-        return Decimal(0), []
+        return Decimal(0), [f"没有{what}指标，指标值的合理性和依据无从评价：扣 {_pts(points)} 分"]
     bad = [r.row.get("name") for r in rows if r.row.index in flagged]
     if bad:
-        return Decimal(0), [f"{what}指标值不合理或表述不清（{'、'.join(bad[:3])}）：扣 {points} 分"]
+        return Decimal(0), [f"{what}指标值不合理或表述不清（{'、'.join(bad[:3])}）：扣 {_pts(points)} 分"]
     if not any(r.row.get("basis").strip() for r in rows):
-        return Decimal(0), [f"{what}指标未列示指标值设定依据（行业、历史、文件或专家标准）：扣 {points} 分"]
+        return Decimal(0), [f"{what}指标未列示指标值设定依据（行业、历史、文件或专家标准）："
+                            f"扣 {_pts(points)} 分"]
     return points, []
+
+
+def _pts(points: Decimal) -> str:
+    return f"{points.normalize():f}"
 
 
 def _class_item(c: _Class, rows, flagged) -> ScoreItem:

@@ -18,8 +18,10 @@ def example_text(row: dict) -> str:
 def explain_rule(rule: Rule) -> str:
     """Plain-text explanation of one rule (summary, rationale, source, tested examples)."""
     lines = [f"{rule.id} {rule.name}  [{rule.severity.value}]  类别：{rule.category}",
-             "", rule.summary, "", f"理由：{rule.rationale.strip()}", f"依据：{rule.source.strip()}",
-             "", "不通过的例子："]
+             "", rule.summary, "", f"理由：{rule.rationale.strip()}", f"依据：{rule.source.strip()}"]
+    if rule.grounds:
+        lines.append(f"内部说明：{' '.join(rule.grounds.split())}")
+    lines += ["", "不通过的例子："]
     lines += [f"  ✗ {example_text(r)}" for r in rule.examples.get("fail", [])]
     if rule.examples.get("pass"):
         lines += ["通过的例子："] + [f"  ✓ {example_text(r)}" for r in rule.examples["pass"]]
@@ -38,7 +40,10 @@ def rules_markdown(rules: Iterable[Rule]) -> str:
         out += ["", f"## {r.id}", "", f"**{r.name}** · `{r.category}` · {r.severity.value}"
                 + (f" · 仅在 profile {', '.join(r.profiles)} 中启用" if r.profiles else ""), "",
                 r.summary, "", f"- 理由：{' '.join(r.rationale.split())}",
-                f"- 依据：{' '.join(r.source.split())}", "", "不通过："]
+                f"- 依据：{' '.join(r.source.split())}"]
+        if r.grounds:
+            out.append(f"- 内部说明：{' '.join(r.grounds.split())}")
+        out += ["", "不通过："]
         out += [f"- `{example_text(x)}`" for x in r.examples.get("fail", [])]
         if r.examples.get("pass"):
             out += ["", "通过："] + [f"- `{example_text(x)}`" for x in r.examples["pass"]]

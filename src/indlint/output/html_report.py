@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+from datetime import datetime, timezone
 from functools import lru_cache
 from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING, Iterable
 
+from indlint import __version__
 from indlint.judge.analysis import Analysers
 from indlint.output.html_chart import chart, legend
 from indlint.output.html_goal import goal
-from indlint.output.html_view import (SEVERITIES, SEVERITY_ZH, Entry, counts, level_spans,
-                                      number, views)
+from indlint.output.html_view import (SEVERITIES, SEVERITY_ZH, STYLE, Entry, counts,
+                                      level_spans, number, views)
 
 if TYPE_CHECKING:
     import jinja2
@@ -47,7 +50,8 @@ def content_security_policy() -> str:
 
 
 def render_report(entries: Iterable[Entry], tools: Analysers | None = None,
-                  categories: dict[str, str] | None = None) -> str:
+                  categories: dict[str, str] | None = None,
+                  bases: dict[str, str] | None = None) -> str:
     """Return the whole report as one self-contained HTML document."""
     from markupsafe import Markup
 
@@ -56,13 +60,40 @@ def render_report(entries: Iterable[Entry], tools: Analysers | None = None,
     categories = categories if categories is not None else _category_names()
     forms, problems = views(entries, tools)
     findings = [f for _, _, fs in entries for f in fs]
+    problems_only = [f for f in findings if f.category != STYLE]
     return _environment().get_template("report.html.j2").render(
         title=TITLE, csp=Markup(content_security_policy()),
         css=Markup(asset("report.css")), script=Markup(asset("report.js")),
         totals=_totals(entries, findings), forms=forms, problems=problems,
-        chart=chart(findings, categories), legend=legend(), categories=categories,
+        chart=chart(problems_only, categories), legend=legend(), categories=categories,
+        style_count=len(findings) - len(problems_only),
+        bases=bases if bases is not None else rule_bases(),
+        version=__version__, run_date=run_date(),
         goals={v.number: goal(v.form, tools) for v in forms},
         severities=SEVERITIES, severity_zh=SEVERITY_ZH)
+
+
+def run_date() -> str:
+    """The run's date: from SOURCE_DATE_EPOCH when set (reproducible output), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else \
+            datetime.now(timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        moment = datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d")
+
+
+def rule_bases() -> dict[str, str]:
+    """Each rule's public basis (its source:), for the report to show beside its findings."""
+    from indlint.judge.rules import RuleError, load_rules
+    from indlint.values.lexicons import load_lexicons
+
+    try:
+        rules = load_rules(load_lexicons()).rules.values()
+    except RuleError:
+        return {}
+    return {r.id: " ".join(r.source.split()) for r in rules}
 
 
 def _totals(entries, findings) -> dict[str, int]:

@@ -9,10 +9,13 @@ from indlint.core.model import Document, Finding, Form, Row, Severity
 from indlint.judge.analysis import Analysers
 from indlint.judge.score import ReviewScore, score_form
 from indlint.values.comparators import load_comparators
+from indlint.values.notation import normalise_notation
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 KIND_ZH = {"declaration": "申报表", "self-evaluation": "自评表"}
 SEVERITIES = ("error", "warning", "info")
+#: Style notes (notation a reviewer normalises) are listed apart from problems.
+STYLE = "style.format"
 
 Entry = tuple[str, Document, Sequence[Finding]]
 
@@ -31,9 +34,21 @@ class IndicatorRow:
     """One indicator as a table row, with the findings that name it."""
 
     index: int
-    severity: str | None          # the worst finding's severity, which colours the row
+    severity: str | None          # the worst problem's severity, which colours the row
     cells: tuple[Cell, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # problems: every finding but the style notes
+    written: str = ""             # the target in normal notation when a style note asks for it
+
+
+@dataclass(frozen=True)
+class StyleNote:
+    """A notation note: the row, its indicator and the target as written and as normalised."""
+
+    row: int
+    indicator: str
+    written: str
+    normal: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -76,8 +91,13 @@ class FormView:
 
     @property
     def flagged(self) -> int:
-        """How many rows carry at least one finding."""
-        return len({f.row for f in self.findings if f.row is not None})
+        """How many rows carry a problem (an error or a warning; notes and hints do not count)."""
+        return len({f.row for f in self.findings if f.row is not None and is_problem(f)})
+
+    @property
+    def style_notes(self) -> list[StyleNote]:
+        """The form's notation notes, listed apart from its problems."""
+        return style_notes(self.form, self.findings)
 
     @property
     def columns(self) -> list[tuple[str, str]]:
@@ -114,6 +134,23 @@ def views(entries, tools: Analysers) -> tuple[list[FormView], list[FileProblem]]
             forms.append(FormView(len(forms) + 1, path, form, mine,
                                   score_form(form, mine, tools)))
     return forms, problems
+
+
+def is_problem(f: Finding) -> bool:
+    """An error or warning: what makes a row "有问题"."""
+    return f.severity.value in ("error", "warning") and f.category != STYLE
+
+
+def style_notes(form: Form, findings: Iterable[Finding]) -> list[StyleNote]:
+    """Each style.format finding on a row, with the target as written and normalised."""
+    out = []
+    for f in findings:
+        if f.category == STYLE and f.row is not None:
+            row = form.rows[f.row - 1]
+            text = value_text(row)
+            out.append(StyleNote(f.row, row.get("name").strip(), text,
+                                 normalise_notation(text).strip(), f.rule))
+    return out
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -181,10 +218,12 @@ def indicator_rows(form: Form, findings: Iterable[Finding]) -> list[IndicatorRow
     cols = columns(form)
     out = []
     for row, spans in zip(form.rows, level_spans(form.rows)):
-        mine = tuple(by_row.get(row.index, ()))
-        sev = worst(mine)
+        mine = tuple(f for f in by_row.get(row.index, ()) if f.category != STYLE)
+        sev = worst(f for f in mine if is_problem(f))
         cells = tuple(c for key, _ in cols if (c := _cell(row, key, spans)) is not None)
-        out.append(IndicatorRow(row.index, sev.value if sev else None, cells, mine))
+        styled = any(f.category == STYLE for f in by_row.get(row.index, ()))
+        normal = normalise_notation(value_text(row)).strip() if styled else ""
+        out.append(IndicatorRow(row.index, sev.value if sev else None, cells, mine, normal))
     return out
 
 
@@ -193,7 +232,7 @@ def _cell(row: Row, key: str, spans: tuple[int, int]) -> Cell | None:
         span = spans[0] if key == "l1" else spans[1]
         return Cell("level", row.get(key).strip(), span) if span else None
     if key == "target":
-        return Cell("value", value_text(row))
+        return Cell("value target", value_text(row))
     cls = "name" if key == "name" else "num" if key in ("score_max", "score") else "value"
     return Cell(cls, row.get(key).strip())
 

@@ -29,7 +29,10 @@ INPUT_INFERRED = {"id": "input-inferred", "name": "input-inferred", "category": 
 _PLACEHOLDERS = {"name": "指标名称", "target": "指标值", "l1": "一级指标", "l2": "二级指标",
                  "actual": "实际完成值", "unit": "度量单位", "nature": "指标性质", "score": "得分",
                  "score_max": "分值", "basis": "设定依据", "project": "项目名称", "year": "当年",
-                 "rate_name": "××率", "row": "行号"}
+                 "rate_name": "××率", "row": "行号", "written": "规范写法", "bound": "目标数值",
+                 "unit_advice": "补写单位后的指标值", "value_shape": "应填写的目标值形式",
+                 "rate_example": "改写后的比率指标", "verdict_example": "改写后的比率指标",
+                 "core_name": "指标名称", "own_target_advice": "名称与指标值的拆分", "advice": "按本行给出的改写", "shortfall": "未达标的情况"}
 
 
 class _Hole(dict):

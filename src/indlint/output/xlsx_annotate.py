@@ -15,6 +15,9 @@ from indlint.core.model import Finding
 HEADER = "indlint 审核意见"
 #: The last column a sheet may have (XFD).
 MAX_COLUMN = 16_384
+#: Style notes (notation only) follow the problems under a heading of their own.
+STYLE = "style.format"
+STYLE_HEAD = "书写格式（只改写法，不改含义）："
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
@@ -45,7 +48,7 @@ def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
         rows: dict[int, list[Finding]] = defaultdict(list)
         for cell, fs in sorted(cells.items()):
             target_cell = sheet[cell]
-            text = "\n".join(_line(f) for f in fs)
+            text = _cell_text(fs)
             target_cell.comment = Comment(text, "indlint", width=320, height=120)
             rows[target_cell.row].extend(fs)
             placed += len(fs)
@@ -53,7 +56,7 @@ def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
         head = sheet.cell(row=header_row, column=column, value=HEADER)
         head.font = Font(bold=True)
         for row, fs in sorted(rows.items()):
-            note = sheet.cell(row=row, column=column, value="\n".join(_line(f) for f in fs))
+            note = sheet.cell(row=row, column=column, value=_cell_text(fs))
             note.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[note.column_letter].width = 60
     buffer = io.BytesIO()
@@ -62,6 +65,15 @@ def annotate(source: str, target: str, findings: Sequence[Finding]) -> int:
     return placed
 
 
+def _cell_text(fs: Sequence[Finding]) -> str:
+    """Problems first; style notes apart, each with the corrected notation inline."""
+    problems = [_line(f) for f in fs if f.category != STYLE]
+    notes = [_line(f) for f in fs if f.category == STYLE]
+    return "\n".join(problems + ([STYLE_HEAD] + notes if notes else []))
+
+
 def _line(f: Finding) -> str:
+    if f.category == STYLE:
+        return f"[{f.rule}] {f.message}"   # 「…」的指标值「>=98%」应写作「≥98%」: corrected inline
     suggestion = f"（建议：{f.suggestion}）" if f.suggestion else ""
     return f"[{_SEVERITY_ZH[f.severity.value]} {f.rule}] {f.message}{suggestion}"

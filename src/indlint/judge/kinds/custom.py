@@ -52,13 +52,14 @@ def execution_rate(facts: FormFacts) -> Iterable[Hit]:
         return
     if adjusted == 0:
         if executed > 0:
-            yield Hit("budget", {"count": stated_text, "matched": "全年预算数为 0"})
+            yield Hit("budget", {"count": stated_text,
+                                 "matched": "无法计算（全年预算数为 0，全年执行数却大于 0）"})
         return
     places = len(stated_text.rstrip("%").partition(".")[2])
     rate = executed / adjusted * 100
     if rate.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) != stated:
         shown = rate.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
-        yield Hit("budget", {"count": stated_text, "matched": f"{shown:f}%"})
+        yield Hit("budget", {"count": stated_text, "matched": f"为 {shown:f}%"})
 
 
 FUNCTIONS: dict[str, Callable[[FormFacts], Iterable[Hit]]] = {

@@ -6,6 +6,7 @@ from indlint.values.comparators import load_comparators
 from indlint.values.values import Kind, UnitKind
 from indlint.judge.kinds.base import Hit, ParamError, RowKind, take
 from indlint.judge.kinds.scoring import SCORING_RELATIONS
+from indlint.judge.wording import LE, name_unit, plain_number, written
 
 # Unit kinds a name's counted kind accepts (labelling.md "Units and comparison").
 _FITS = {
@@ -34,12 +35,31 @@ def unit_vs_name(f: RowFacts) -> Hit | None:
     """The target's unit measures another kind of quantity than the name counts."""
     value, counts = f.target, f.name.counts
     if value.unit_conflict:
-        return Hit("target", {"expected": value.unit_conflict, "found": value.unit})
+        advice = (f"指标值自带的单位「{value.unit}」与“度量单位”列「{value.unit_conflict}」不一致，"
+                  "由填报单位确定其一，并删去另一处")
+        return Hit("target", {"expected": value.unit_conflict, "found": value.unit,
+                              "advice": advice})
     if not value.has_number or counts is None or value.unit_kind in (None, UnitKind.OTHER):
         return None
     if value.unit_kind in _FITS.get(counts, {counts}):
         return None
-    return Hit("target", {"expected": expected_unit(counts), "found": value.unit})
+    expected = (name_unit(f) if counts is not UnitKind.PHYSICAL else None) or expected_unit(counts)
+    return Hit("target", {"expected": expected, "found": value.unit,
+                          "advice": _unit_advice(f, counts, expected)})
+
+
+def _unit_advice(f: RowFacts, counts: UnitKind, expected: str) -> str:
+    """UN02: rewrite the unit, or say what the unit must decide when the number means otherwise."""
+    if counts is UnitKind.RATIO:
+        return (f"比率写成百分比（分子 ÷ 分母）；如要考核的是数量，把名称改为计数指标"
+                f"（如“{f.name.core.rstrip('率')}数 {written(f)}”）")
+    if counts is UnitKind.TIME:
+        return "时间类指标写完成时限（如“12月31日前”）或天数，由填报单位核实"
+    value = f.target
+    rewrite = f"{value.comparator or ''}{plain_number(value.number)}{expected}"
+    if "own-target" in f.name.traits:
+        return f"名称只写衡量对象，指标值写作“{rewrite}”，并核对数值是否按“{expected}”统计"
+    return f"改为“{f.name.core} {rewrite}”，并核对数值是否按“{expected}”统计"
 
 
 def comparator_vs_polarity(f: RowFacts) -> Hit | None:
@@ -49,11 +69,17 @@ def comparator_vs_polarity(f: RowFacts) -> Hit | None:
         return None
     negative = "negative" in traits
     if negative and value.comparator in _LOWER and value.number != 0:
-        return Hit("target", {"expected": "≤", "flipped": _flip(value.raw, "≤")})
+        flipped = _flip(written(f), "≤")
+        advice = f"改为「{flipped}」"
+        if value.is_percent and value.number >= 100:
+            advice = (f"改为上限并重设数值（“{flipped}”恒能达到），如“{f.name.core} {LE}5%”，"
+                      "数值由填报单位按可接受的最高水平确定")
+        return Hit("target", {"expected": "≤", "flipped": flipped, "advice": advice})
     positive = not negative and ("count" in traits or "rate" in traits) and f.name.counts not in (
         UnitKind.MONEY, UnitKind.TIME)
     if positive and value.comparator in _UPPER:
-        return Hit("target", {"expected": "≥", "flipped": _flip(value.raw, "≥")})
+        flipped = _flip(written(f), "≥")
+        return Hit("target", {"expected": "≥", "flipped": flipped, "advice": f"改为「{flipped}」"})
     return None
 
 
@@ -82,7 +108,7 @@ RELATIONS = {"unit-vs-name": unit_vs_name, "comparator-vs-polarity": comparator_
 class Relation(RowKind):
     """Fire when the named relation (a closed set, RELATIONS) reports a hit."""
 
-    fields = ("expected", "found", "flipped")
+    fields = ("expected", "found", "flipped", "advice", "shortfall")
 
     def __init__(self, params: dict):
         name = take(params, ["relation"])["relation"]

@@ -23,9 +23,31 @@ def unmet_full_score(f: RowFacts) -> Hit | None:
         return None
     if meets(f) is False:
         expected = expected_score(f)
-        shown = format_number(expected) if expected is not None else "低于满分"
-        return Hit("score", {"expected": shown})
+        shortfall, advice = _shortfall(f, weight, expected)
+        return Hit("score", {"expected": format_number(expected) if expected is not None else "",
+                             "shortfall": shortfall, "advice": advice})
     return None
+
+
+def _shortfall(f: RowFacts, weight, expected) -> tuple[str, str]:
+    """How the actual misses its target, and how to score it, in words that fit the row."""
+    target = f.row.get("target").strip()
+    if expected is not None:
+        upper = f.target.comparator in ("≤", "<") or "negative" in f.name.traits
+        miss = "超出了" if upper else "未达到"
+        if f.target.kind is Kind.DEADLINE:
+            miss = "晚于"
+        return (f"{miss}指标值「{target}」",
+                f"按完成比例计分，约 {format_number(expected)} 分，并填写偏差原因")
+    low, high = TIERS["部分达成年度指标并具有一定效果"]
+    bands = (f"部分达成得 {format_number(low * weight)}–{format_number(high * weight)} 分，"
+             f"未达成得 {format_number(low * weight)} 分以下")
+    if f.actual.kind is Kind.WORD and "timeliness-word" not in f.actual_traits \
+            and not f.actual_traits & {"verifiable", "completion-word"}:
+        return (f"没有说明是否达到指标值「{target}」",
+                f"写明实际完成情况（是否达到「{target}」）；未达到的按定性档次计分（{bands}），并填写偏差原因")
+    return (f"与指标值「{target}」不符",
+            f"按定性档次计分（{bands}），并填写偏差原因")
 
 
 def actual_invalid(f: RowFacts) -> Hit | None:
@@ -33,7 +55,19 @@ def actual_invalid(f: RowFacts) -> Hit | None:
     if f.target.is_missing and f.actual.is_missing and _spare_slot(f):
         return None          # a pre-printed slot left empty (指标2:) is maybe at most
     problem = actual_problem(f)
-    return Hit("actual", {"found": problem}) if problem else None
+    return Hit("actual", {"found": problem, "advice": _actual_advice(f)}) if problem else None
+
+
+def _actual_advice(f: RowFacts) -> str:
+    """SE03: what the actual value should say, given the target."""
+    target = f.target
+    if target.has_number:
+        unit = target.unit or ""
+        return f"填写实际完成的数值{f'，单位与指标值一致（“{unit}”）' if unit else '和单位'}"
+    if target.kind is Kind.DEADLINE:
+        return "填写实际完成的日期，如“11月30日完成”"
+    return ("填写实际完成情况；定性指标写“达成年度指标”“部分达成年度指标并具有一定效果”"
+            "或“未达成年度指标且效果较差”")
 
 
 def _spare_slot(f: RowFacts) -> bool:

@@ -31,3 +31,13 @@
   });
   table.setAttribute("data-sortable", "ready");
 })();
+(function () {
+  "use strict";
+  var button = document.getElementById("toggle-info");
+  if (!button) { return; }
+  button.addEventListener("click", function () {
+    var hidden = document.body.classList.toggle("hide-info");
+    button.setAttribute("aria-pressed", hidden ? "true" : "false");
+    button.textContent = hidden ? "显示提示" : "隐藏提示";
+  });
+})();
