@@ -1,8 +1,6 @@
 """What the commands share: the file walk, configuration, the linter, exit codes."""
 from __future__ import annotations
 
-import os
-
 from typing import Iterator
 
 import click

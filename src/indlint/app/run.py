@@ -87,12 +87,17 @@ def _check_file(linter: Linter, config: Config, path: str,
                       len(findings) - len(outcome.findings), tuple(f.project for f in doc.forms))
 
 
-def check_paths(setups, paths: Iterable[str], jobs: int = 1,
-                walked: frozenset[str] | set[str] = frozenset()) -> RunResult:
+def check_paths(setups, paths, *rest, walked: frozenset[str] | set[str] = frozenset()) -> RunResult:
     """Check every file, in ``jobs`` processes when more than one (results keep input order).
 
-    ``setups`` gives each file's configuration and linter (app/configs.Setups, or One).
+    Called as ``check_paths(setups, paths, jobs=1, walked=…)``: ``setups`` gives each file's
+    configuration and linter (app/configs.Setups). The one-configuration form
+    ``check_paths(linter, config, paths, jobs=1)`` is kept for library callers.
     """
+    if isinstance(paths, Config):
+        setups, paths, rest = One(setups, paths), rest[0], rest[1:]
+    jobs = rest[0] if rest else 1
+    walked = rest[1] if len(rest) > 1 else walked
     tally = Tally()
     results = tuple(tally.see(r) for r in iter_results(setups, paths, jobs, tally, walked))
     return RunResult(results, tally.notes(), tally.hidden)
