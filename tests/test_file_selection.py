@@ -94,3 +94,23 @@ def test_a_named_file_of_another_type_is_skipped_with_a_notice(tmp_path):
     names, result = checked(str(readme), str(picture))
     assert names == set() and result.exit_code == 0
     assert result.stderr.count("不是申报表文件类型") == 2
+
+
+def test_a_walked_file_with_no_indicator_table_is_counted_as_skipped(tmp_path):
+    """formats.md: met in a folder walk, no table → skipped in the summary line, no finding."""
+    root = tmp_path / "forms"
+    (root / "docs").mkdir(parents=True)
+    (root / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: 表格仓库\nnav: [index.md]\n", encoding="utf-8")
+    (root / "docs" / "empty.yaml").write_text("# 备注\n", encoding="utf-8")
+    (root / "budget.csv").write_text("项目,金额\n办公,100\n", encoding="utf-8")
+    (root / "broken.yaml").write_text("project: 测试\nindicators: [\n", encoding="utf-8")
+    names, result = checked(str(root))
+    assert names == {"a.yaml", "broken.yaml"}          # a damaged form is still reported
+    full = CliRunner().invoke(main, ["check", str(root)])
+    assert "检查了 2 个文件" in full.stdout and "跳过 3 个不含指标表的文件" in full.stdout
+    assert "跳过 3 个不含指标表的文件" in result.stderr      # JSON keeps it off standard output
+    assert "跳过" not in result.stdout
+    # Named on the command line, the same file is a finding (formats.md's first row).
+    named, _ = checked(str(root / "mkdocs.yml"))
+    assert named == {"mkdocs.yml"}

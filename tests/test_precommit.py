@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,59 @@ def test_bad_form_blocks_the_commit_and_a_fixed_one_passes(tmp_path):
     git(repo, "add", "-A")
     passed = git(repo, "commit", "-m", "fixed form", check=False)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def readme_snippet() -> str:
+    """The .pre-commit-config.yaml the README prints (the yaml block under its pre-commit heading)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("（pre-commit）"):]
+    return re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+
+
+def minimal_docx(path: Path) -> None:
+    """A Word document that is no form (a cover letter): a zip with a document part."""
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("word/document.xml", "<w:document><w:body><w:p><w:r><w:t>关于报送申报表的说明"
+                   "</w:t></w:r></w:p></w:body></w:document>")
+
+
+def test_the_readme_snippet_works_as_pasted(tmp_path, monkeypatch):
+    """Only repo: (a local clone) and rev: (a tag made here) are replaced; files: narrows safely."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("this checkout has no commit for pre-commit to install from")
+    clone = tmp_path / "indlint-clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=300)
+    git(clone, "checkout", "-q", head.stdout.strip())
+    snippet = readme_snippet()
+    rev = re.search(r"^\s*rev:\s*(\S+)", snippet, re.M).group(1)
+    git(clone, "tag", "-f", rev, head.stdout.strip())
+    config = re.sub(r"^(\s*- repo:\s*)\S+", lambda m: m.group(1) + str(clone), snippet, flags=re.M)
+    assert config != snippet and config.count("\n") == snippet.count("\n")
+
+    repo = tmp_path / "forms-repo"
+    (repo / "申报表").mkdir(parents=True)
+    (repo / "其他").mkdir()
+    git(repo, "init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    (repo / "README.md").write_text("# 表格仓库\n", encoding="utf-8")
+    (repo / "申报表" / "README.md").write_text("# 申报表\n\n每年的申报表放在这里。\n", encoding="utf-8")
+    minimal_docx(repo / "申报表" / "报送说明.docx")
+    (repo / "申报表" / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (repo / "其他" / "草稿.yaml").write_text(BAD, encoding="utf-8")      # outside files: ^申报表/
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
+    precommit = [sys.executable, "-m", "pre_commit"]
+    subprocess.run([*precommit, "install"], cwd=repo, check=True, capture_output=True, timeout=300)
+    git(repo, "add", "-A")
+    first = git(repo, "commit", "-m", "forms, a README and a Word letter", check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    (repo / "申报表" / "b.yaml").write_text(BAD, encoding="utf-8")
+    git(repo, "add", "-A")
+    blocked = git(repo, "commit", "-m", "a bad form", check=False)
+    assert blocked.returncode != 0 and "VL05" in blocked.stdout + blocked.stderr
+    assert "报送说明.docx" not in blocked.stdout + blocked.stderr
+    assert "README.md" not in blocked.stdout + blocked.stderr

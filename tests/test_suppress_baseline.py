@@ -1,6 +1,7 @@
 """Suppressions need a reason and are reported when unused; baselines survive moved rows."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from indlint.app.baseline import fingerprints, new_findings, read_baseline, write_baseline
@@ -62,3 +63,25 @@ def test_baseline_survives_moved_and_edited_rows(tmp_path):
     _, later, _ = lint(tmp_path, moved + "\n")
     fresh = new_findings(later, read_baseline(str(base)))
     assert {f.indicator for f in fresh} == {"培训人次"}
+
+
+def test_an_unknown_rule_code_in_a_suppression_is_its_own_message(tmp_path):
+    from click.testing import CliRunner
+
+    from indlint.app.cli import main
+
+    form = tmp_path / "form.yaml"
+    form.write_text(FORM.replace("disable=VL09 多余的忽略", "disable=QQ99 写错的编号")
+                    .replace("disable=VL05 区里", "disable=VL05,XX7 区里"), encoding="utf-8")
+    (tmp_path / "indlint-ignore.yaml").write_text(
+        "- {file: form.yaml, indicator: 居民满意度, rule: VL3, reason: 少写了一个零}\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(form)])
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if "QQ99" in line and "不存在" in line and ":8:" in line]
+    assert not [line for line in lines if "QQ99" in line and "未使用" in line]
+    assert [line for line in lines if "XX7" in line and "不存在" in line]
+    sidecar = [line for line in lines if "VL3" in line]
+    assert len(sidecar) == 1 and "不存在" in sidecar[0] and "indlint-ignore.yaml" in sidecar[0]
+    rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
+    assert "VL05" not in rules          # the known code of a mixed entry still applies

@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 import click
 
 from indlint import __version__
-from indlint.app.common import (EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iter_files, load_run_config,
-                                make_linter, split_ids)
+from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, select, split_ids
 from indlint.core.model import Finding, Severity
 
 #: Output formats of ``check`` (report.FORMATTERS; literal so that importing the CLI stays light).
@@ -18,6 +17,8 @@ CHECK_FORMATS = ("full", "concise", "text", "json", "sarif", "github", "junit", 
 #: Formats written only to a file with -o (binary): the findings workbook.
 FILE_FORMATS = ("xlsx",)
 SEVERITY_NAMES = ("error", "warning", "info")
+CONFIG_HELP = ("配置文件，用于所有文件（默认：每个文件从所在文件夹向上查找 indlint.yaml、.indlint.yaml 或含 "
+               "[tool.indlint] 的 pyproject.toml，到仓库根目录或用户主目录为止）")
 
 
 @click.command()
@@ -37,7 +38,8 @@ SEVERITY_NAMES = ("error", "warning", "info")
 @click.option("--select", multiple=True, help="只启用这些规则（编号、编号前缀或类别前缀，可重复或以逗号分隔）")
 @click.option("--ignore", multiple=True, help="停用这些规则（同上）")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
-              help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
+              help=CONFIG_HELP)
+@click.option("--isolated", is_flag=True, help="不使用任何配置文件")
 @click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
 @click.option("--baseline", type=click.Path(dir_okay=False), metavar="文件",
               help="基线文件：不存在时写入当前全部问题，存在时只报告基线之外的新问题")
@@ -53,16 +55,17 @@ SEVERITY_NAMES = ("error", "warning", "info")
 @click.option("--stdin-filename", default=None, metavar="文件名",
               help="路径为 - 时从标准输入读取一张表，用这个文件名报告问题（其后缀决定读法）")
 def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, select, ignore,
-          config_path, exit_zero, baseline, jobs, color, quiet, respect_gitignore, force_exclude,
-          stdin_filename) -> None:
+          config_path, isolated, exit_zero, baseline, jobs, color, quiet, respect_gitignore,
+          force_exclude, stdin_filename) -> None:
     """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）；路径为 - 时读标准输入。"""
+    from indlint.app.configs import Setups
     from indlint.app.console import StdinForm, use_colour
     from indlint.read.yamlform import MAX_FILE_BYTES
 
     targets = _outputs(outputs, fmt)
-    config = load_run_config(config_path)
-    linter = make_linter(config, profile, split_ids(select), split_ids(ignore))
-    files = list(iter_files(paths, config, respect_gitignore, force_exclude))
+    setups = Setups(config_path, isolated, profile, split_ids(select), split_ids(ignore))
+    chosen = _select(paths, setups, respect_gitignore, force_exclude)
+    files = chosen.files
     refuse_inputs(targets, [f for f in files if f != "-"])
     INPUTS[:] = [f for f in files if f != "-"]
     stdin = StdinForm(stdin_filename) if "-" in files else None
@@ -70,15 +73,44 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
         error = stdin.read(MAX_FILE_BYTES)
         if error:
             raise click.UsageError(error)
+        setups.alias(stdin.path, stdin_filename or "-")
         files = [stdin.path if f == "-" else f for f in files]
     show = Show(use_colour(color), quiet, Severity(min_severity or "info").rank, stdin)
+    run = Run(setups, chosen.walked, fail_on)
     try:
-        code = _run(linter, config, files, jobs, targets, show, baseline, statistics)
+        failed = _run(run, files, jobs, targets, show, baseline, statistics)
     finally:
         if stdin is not None:
             stdin.close()
-    threshold = Severity(fail_on or config.fail_on)
-    sys.exit(EXIT_OK if exit_zero or code < threshold.rank else EXIT_FINDINGS)
+    sys.exit(EXIT_OK if exit_zero or not failed else EXIT_FINDINGS)
+
+
+def _select(paths, setups, respect_gitignore: bool, force_exclude: bool):
+    from indlint.app.common import select as select_files
+
+    return select_files(paths, setups.config_for, respect_gitignore, force_exclude)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a check run knows besides its files: configurations, walked files, --fail-on."""
+
+    setups: object
+    walked: frozenset | set = frozenset()
+    fail_on: str | None = None
+
+    def fails(self, finding: Finding, path: str | None = None) -> bool:
+        """Whether a finding fails the run under its file's fail-on (or --fail-on)."""
+        return finding.severity.rank >= self.setups.fail_rank(path or finding.path, self.fail_on)
+
+    def context(self):
+        """Rules and severity overrides for SARIF and JUnit: those of every configuration used."""
+        from indlint.output.report import Context
+
+        linters = self.setups.linters()
+        rules = {r.id: r for linter in linters for r in linter.rules}
+        severities = {k: v for linter in reversed(linters) for k, v in linter.severities.items()}
+        return Context(tuple(rules.values()), severities, __version__)
 
 
 @dataclass(frozen=True)
@@ -101,22 +133,21 @@ class Show:
             click.echo(text, err=True)
 
 
-def _run(linter, config, files, jobs, targets, show: Show, baseline, statistics) -> int:
-    """Check and write every output; return the worst severity rank shown (0 when none)."""
-    from indlint.output.report import Context
+def _run(run: Run, files, jobs, targets, show: Show, baseline, statistics) -> bool:
+    """Check and write every output; return whether a finding shown fails the run."""
     from indlint.output.stream import STREAMABLE
 
     if len(targets) == 1 and targets[0][0] in STREAMABLE and not (baseline or statistics):
-        return _stream_check(linter, config, files, jobs, targets[0], show)
-    findings, summary = _check_paths(linter, config, files, jobs, show)
+        return _stream_check(run, files, jobs, targets[0], show)
+    findings, summary = _check_paths(run, files, jobs, show)
     if baseline:
         kept = _apply_baseline(baseline, findings)
         summary = replace(summary, hidden=summary.hidden + len(findings) - len(kept))
         findings = kept
+    failed = any(run.fails(f) for f in findings if f.severity.rank >= show.min_rank)
     findings = show.keep(findings)
-    context = Context(linter.rules, linter.severities, __version__)
-    _emit(targets, findings, summary, context, statistics, show)
-    return max((f.severity.rank for f in findings), default=0)
+    _emit(targets, findings, summary, run.context(), statistics, show)
+    return failed
 
 
 def _outputs(specs: tuple[str, ...], fmt: str) -> list[tuple[str, str | None]]:
@@ -155,7 +186,7 @@ def refuse_inputs(targets, inputs) -> None:
 def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> None:
     """Write every output (files atomically), then the per-rule statistics."""
     from indlint.app.console import echo_out
-    from indlint.output.report import FORMATTERS, HUMAN_FORMATS, format_statistics, hidden_note
+    from indlint.output.report import FORMATTERS, HUMAN_FORMATS, format_statistics
     from indlint.output.stream import Stream
 
     for name, path in targets:
@@ -172,8 +203,8 @@ def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> 
             echo_out(text, machine=True)
             continue
         write_or_exit(path, text)
-    if summary.hidden and not any(p is None and n in HUMAN_FORMATS for n, p in targets):
-        show.note(hidden_note(summary.hidden))      # machine formats keep it out of their bytes
+    if not any(p is None and n in HUMAN_FORMATS for n, p in targets):
+        _side_notes(show, summary.hidden, summary.skipped)   # kept out of machine formats' bytes
     if statistics:
         machine = any(p is None and n not in HUMAN_FORMATS for n, p in targets)
         click.echo(format_statistics(findings, context), nl=False, err=machine)
@@ -187,10 +218,10 @@ def _write_workbook(path: str, findings, context) -> None:
     write_or_exit(path, findings_workbook(findings, bases, targets_of(findings)))
 
 
-def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
-    """Check and write text or JSON file by file (flat memory); return the worst severity rank."""
+def _stream_check(run: Run, files, jobs: int, target, show: Show) -> bool:
+    """Check and write text or JSON file by file (flat memory); return whether the run fails."""
     from indlint.app.console import echo_out
-    from indlint.output.report import HUMAN_FORMATS, Summary, hidden_note
+    from indlint.output.report import HUMAN_FORMATS, Summary
     from indlint.app.run import Tally, iter_results
     from indlint.output.stream import Stream
 
@@ -199,21 +230,24 @@ def _stream_check(linter, config, files, jobs: int, target, show: Show) -> int:
     chunks: list[str] = []
     write = chunks.append if path else (lambda text: echo_out(text, not human))
     stream = Stream(fmt, write, show.colour and not path, show.quiet)
-    tally, counts, worst = Tally(), [0, 0, 0], 0
-    for result in iter_results(linter, config, files, jobs, tally):
+    tally, counts, failed, skipped = Tally(), [0, 0, 0], False, 0
+    for result in iter_results(run.setups, files, jobs, tally, run.walked):
         tally.see(result)
-        shown = show.keep(result.findings)
-        stream.add(shown)
+        if result.skipped:
+            skipped += 1
+            continue
+        failed = failed or any(run.fails(f, result.path) for f in result.findings
+                               if f.severity.rank >= show.min_rank)
+        stream.add(show.keep(result.findings))
         counts = [counts[0] + 1, counts[1] + result.forms, counts[2] + result.rows]
-        worst = max([worst, *(f.severity.rank for f in shown)])
-    stream.finish(Summary(*counts, hidden=tally.hidden))
+    stream.finish(Summary(*counts, hidden=tally.hidden, skipped=skipped))
     if path:
         write_or_exit(path, "".join(chunks))
     for note in tally.notes():
         show.note(note)
-    if tally.hidden and not (human and not path):
-        show.note(hidden_note(tally.hidden))
-    return worst
+    if not (human and not path):
+        _side_notes(show, tally.hidden, skipped)
+    return failed
 
 
 #: The files this run reads: no output may be one of them (compared by device and inode).
@@ -231,19 +265,30 @@ def write_or_exit(path: str, text: str | bytes) -> None:
         sys.exit(EXIT_USAGE)
 
 
-def _check_paths(linter, config, paths, jobs: int, show: Show):
+def _side_notes(show: Show, hidden: int, skipped: int) -> None:
+    """What the summary line says, on standard error when standard output is a machine format."""
+    from indlint.output.report import hidden_note, skipped_note
+
+    if hidden:
+        show.note(hidden_note(hidden))
+    if skipped:
+        show.note(skipped_note(skipped))
+
+
+def _check_paths(run: Run, paths, jobs: int, show: Show):
     from indlint.output.report import Summary
     from indlint.app.run import check_paths
 
-    result = check_paths(linter, config, paths, jobs)
+    result = check_paths(run.setups, paths, jobs, run.walked)
     for note in result.notes:
         show.note(note)
-    files = result.files
+    files = result.checked
     shown = [show.stdin.shown if show.stdin and r.path == show.stdin.path else r.path
              for r in files]
     findings = show.stdin.rename(result.findings) if show.stdin is not None else result.findings
     return findings, Summary(len(files), sum(r.forms for r in files),
-                                    sum(r.rows for r in files), tuple(shown), result.hidden)
+                             sum(r.rows for r in files), tuple(shown), result.hidden,
+                             result.skipped)
 
 
 def _apply_baseline(path: str, findings: list[Finding]) -> list[Finding]:
@@ -255,6 +300,6 @@ def _apply_baseline(path: str, findings: list[Finding]) -> list[Finding]:
             count = write_baseline(path, findings, INPUTS)
             click.echo(f"已写入基线 {path}：{count} 个问题。以后只报告基线之外的新问题。", err=True)
             return []
-        return new_findings(findings, read_baseline(path))
+        return new_findings(findings, read_baseline(path), path)
     except (BaselineError, OSError) as err:
         raise click.UsageError(str(err)) from None

@@ -5,7 +5,8 @@ import json
 
 import click
 
-from indlint.app.common import load_run_config, make_linter
+from indlint.app.common import load_run_config
+from indlint.app.configs import make_linter
 from indlint.values.comparators import load_comparators
 
 @click.command("parse-value")
@@ -23,25 +24,34 @@ def parse_value(text, nature, unit) -> None:
     click.echo(json.dumps(value.describe(), ensure_ascii=False, indent=2))
 
 
+_CONFIG_HELP = "配置文件（默认从当前文件夹向上查找）"
+
+
 @click.command("rules")
 @click.option("--profile", default=None, help="规则预设（默认取配置文件，否则 default）")
-def list_rules(profile) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
+              help=_CONFIG_HELP)
+@click.option("--isolated", is_flag=True, help="不使用任何配置文件")
+def list_rules(profile, config_path, isolated) -> None:
     """列出规则（编号、级别、类别、摘要），含配置文件 rule-paths 中的自定义规则。"""
-    linter = make_linter(load_run_config(None), profile, (), ())
+    linter = make_linter(load_run_config(config_path, isolated), profile, (), ())
     for rule in sorted(linter.rules, key=lambda r: r.id):
         click.echo(f"{rule.id}  {rule.severity.value:<7}  {rule.category:<34} {rule.summary}")
 
 
 @click.command()
 @click.argument("rule_id", metavar="规则编号")
-def explain(rule_id) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
+              help=_CONFIG_HELP)
+@click.option("--isolated", is_flag=True, help="不使用任何配置文件")
+def explain(rule_id, config_path, isolated) -> None:
     """显示一条规则的说明、依据和示例。"""
     from indlint.output.docs import explain_rule
     from indlint.values.lexicons import load_lexicons
     from indlint.judge.rules import RuleError, load_rules
 
     try:
-        ruleset = load_rules(load_lexicons(), load_run_config(None).rule_paths)
+        ruleset = load_rules(load_lexicons(), load_run_config(config_path, isolated).rule_paths)
     except RuleError as err:
         raise click.UsageError(str(err)) from None
     rule = ruleset.rules.get(rule_id.upper())

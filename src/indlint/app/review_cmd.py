@@ -8,26 +8,31 @@ import sys
 import click
 
 from indlint.app.check_cmd import refuse_inputs
-from indlint.app.common import EXIT_FINDINGS, EXIT_OK, iter_files, load_run_config, make_linter
+from indlint.app.check_cmd import CONFIG_HELP
+from indlint.app.common import EXIT_FINDINGS, EXIT_OK, select
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--profile", default=None, help="规则预设")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="配置文件")
-def score(paths, fmt, profile, config_path) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
+              help=CONFIG_HELP)
+@click.option("--isolated", is_flag=True, help="不使用任何配置文件")
+def score(paths, fmt, profile, config_path, isolated) -> None:
     """申报表按事前绩效评估评分表计算“项目绩效”部分（20 分），自评表复核其总分；逐项说明扣分。"""
+    from indlint.app.configs import Setups
     from indlint.read.files import read_path
     from indlint.app.run import check_paths
     from indlint.judge.score import score_form
 
-    config = load_run_config(config_path)
-    linter = make_linter(config, profile, (), ())
+    setups = Setups(config_path, isolated, profile)
+    chosen = select(paths, setups.config_for)
     results, unreadable = [], 0
     # The findings are check's (ignores and suppressions applied); each file is read again
     # for its forms, as the HTML report does.
-    for result in check_paths(linter, config, iter_files(paths, config)).files:
+    for result in check_paths(setups, chosen.files, 1, chosen.walked).checked:
+        linter = setups.setup_for(result.path)[1]
         doc = read_path(result.path)
         if doc.error:
             unreadable += 1
@@ -70,19 +75,21 @@ def _format_scores(results, fmt: str) -> str:
 @click.option("--xlsx-out", type=click.Path(dir_okay=False),
               help="把审核意见写回表格：另存为带“审核意见”列和单元格批注的 .xlsx（原文件不改动）")
 @click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="配置文件（默认从当前目录向上查找 indlint.yaml 或 pyproject.toml 的 [tool.indlint]）")
-def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
+              help=CONFIG_HELP)
+@click.option("--isolated", is_flag=True, help="不使用任何配置文件")
+def report_cmd(paths, output, xlsx_out, profile, config_path, isolated) -> None:
     """生成供审核人员阅读的 HTML 审核报告（单个文件，可离线打开和打印），或标注原表格。"""
+    from indlint.app.configs import Setups
     from indlint.output.html_report import render_report
     from indlint.read.files import read_path
     from indlint.app.run import check_paths
 
     if not (output or xlsx_out):
         raise click.UsageError("请用 -o 指定 HTML 报告，或用 --xlsx-out 指定标注后的表格")
-    config = load_run_config(config_path)
-    linter = make_linter(config, profile, (), ())
-    result = check_paths(linter, config, iter_files(paths, config))
+    setups = Setups(config_path, isolated, profile)
+    chosen = select(paths, setups.config_for)
+    result = check_paths(setups, chosen.files, 1, chosen.walked)
     for note in result.notes:
         click.echo(note, err=True)
     if xlsx_out:
@@ -91,12 +98,13 @@ def report_cmd(paths, output, xlsx_out, profile, config_path) -> None:
         return
     # The findings are check's (per-file ignores and suppressions applied); the report also
     # draws each form, so each file is read once more for its Document.
-    entries = [(r.path, read_path(r.path), r.findings) for r in result.files]
+    entries = [(r.path, read_path(r.path), r.findings) for r in result.checked]
     from indlint.output.report import write_atomic
 
-    refuse_inputs([("html", output)], [r.path for r in result.files])
+    refuse_inputs([("html", output)], [r.path for r in result.checked])
     try:
-        write_atomic(output, render_report(entries, linter.tools), [r.path for r in result.files])
+        write_atomic(output, render_report(entries, setups.linters()[0].tools),
+                     [r.path for r in result.files])
     except OSError as err:
         raise click.ClickException(f"无法写入 {err}") from None
     click.echo(f"审核报告已写入 {output}", err=True)
@@ -106,8 +114,8 @@ def _annotate_xlsx(result, target: str) -> None:
     """Write the reviewer's own workbook back with the findings (report --xlsx-out)."""
     from indlint.output.xlsx_annotate import annotate
 
-    sources = [r for r in result.files if r.path.lower().endswith(".xlsx")]
-    if len(sources) != 1 or len(result.files) != 1:
+    sources = [r for r in result.checked if r.path.lower().endswith(".xlsx")]
+    if len(sources) != 1 or len(result.checked) != 1:
         raise click.UsageError("--xlsx-out 只能用于单个 .xlsx 文件")
     source = sources[0]
     if os.path.realpath(source.path) == os.path.realpath(target):

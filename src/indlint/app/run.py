@@ -7,10 +7,11 @@ from pathlib import Path, PurePath
 from typing import Iterable, Sequence
 
 from indlint.core.config import Config
-from indlint.judge.engine import Linter, internal_error, selected
+from indlint.judge.engine import Linter, internal_error, known_code, selected
 from indlint.core.model import Finding
 from indlint.read.files import read_path
-from indlint.judge.suppress import Suppression, apply, directive_suppressions, sidecar_suppressions, unused
+from indlint.judge.suppress import (Suppression, apply, directive_suppressions, sidecar_suppressions,
+                                   unknown_codes, unused)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class FileResult:
     comments: tuple[Suppression, ...]
     hidden: int = 0                     # findings silenced by suppressions
     projects: tuple[str, ...] = ()      # the forms' project names (scope of sidecar entries)
+    skipped: bool = False               # met in a folder walk and holds no indicator table
 
 
 @dataclass(frozen=True)
@@ -41,23 +43,37 @@ class RunResult:
         """Every finding, file by file."""
         return [f for r in self.files for f in r.findings]
 
+    @property
+    def checked(self) -> tuple[FileResult, ...]:
+        """The files that were checked (those skipped for holding no indicator table left out)."""
+        return tuple(r for r in self.files if not r.skipped)
+
+    @property
+    def skipped(self) -> int:
+        """How many files a folder walk met that hold no indicator table (formats.md)."""
+        return sum(1 for r in self.files if r.skipped)
+
 
 def check_file(linter: Linter, config: Config, path: str,
-               sidecar: Sequence[Suppression] = ()) -> FileResult:
+               sidecar: Sequence[Suppression] = (), walked: bool = False) -> FileResult:
     """Read and lint one file, then apply per-file ignores and suppressions.
 
     A failure inside indlint becomes one input.invalid finding for the file (内部错误), and
-    the run goes on with the other files (formats.md).
+    the run goes on with the other files (formats.md). A file met in a folder walk that holds
+    no indicator table is skipped without a finding; named on the command line, it is an
+    input.invalid finding.
     """
     try:
-        return _check_file(linter, config, path, sidecar)
+        return _check_file(linter, config, path, sidecar, walked)
     except Exception as err:    # noqa: BLE001 - no crash ends a run
         return FileResult(path, 0, 0, (internal_error(path, err),), (), frozenset(), ())
 
 
 def _check_file(linter: Linter, config: Config, path: str,
-                sidecar: Sequence[Suppression]) -> FileResult:
+                sidecar: Sequence[Suppression], walked: bool) -> FileResult:
     doc = read_path(path)
+    if walked and doc.no_table:
+        return FileResult(path, 0, 0, (), (), frozenset(), (), skipped=True)
     ignored = config.ignored_for(path)
     findings = [f for f in linter.lint(doc)
                 if not ignored or f.category == "input.invalid"
@@ -65,16 +81,36 @@ def _check_file(linter: Linter, config: Config, path: str,
     comments = tuple(directive_suppressions(path, doc.comments))
     used: set[str] = set()
     outcome = apply(doc, findings, [*comments, *sidecar], used)
+    notes = unknown_codes([*comments, *sidecar], lambda code: known_code(linter, code), used)
     return FileResult(path, len(doc.forms), sum(len(f.rows) for f in doc.forms),
-                      outcome.findings, outcome.notes, frozenset(used), comments,
+                      outcome.findings, (*outcome.notes, *notes), frozenset(used), comments,
                       len(findings) - len(outcome.findings), tuple(f.project for f in doc.forms))
 
 
-def check_paths(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1) -> RunResult:
-    """Check every file, in ``jobs`` processes when more than one (results keep input order)."""
+def check_paths(setups, paths, *rest, walked: frozenset[str] | set[str] = frozenset()) -> RunResult:
+    """Check every file, in ``jobs`` processes when more than one (results keep input order).
+
+    Called as ``check_paths(setups, paths, jobs=1, walked=…)``: ``setups`` gives each file's
+    configuration and linter (app/configs.Setups). The one-configuration form
+    ``check_paths(linter, config, paths, jobs=1)`` is kept for library callers.
+    """
+    if isinstance(paths, Config):
+        setups, paths, rest = One(setups, paths), rest[0], rest[1:]
+    jobs = rest[0] if rest else 1
+    walked = rest[1] if len(rest) > 1 else walked
     tally = Tally()
-    results = tuple(tally.see(r) for r in iter_results(linter, config, paths, jobs, tally))
+    results = tuple(tally.see(r) for r in iter_results(setups, paths, jobs, tally, walked))
     return RunResult(results, tally.notes(), tally.hidden)
+
+
+class One:
+    """The same linter and configuration for every file (library use and tests)."""
+
+    def __init__(self, linter: Linter, config: Config):
+        self.linter, self.config = linter, config
+
+    def setup_for(self, path: str):
+        return None, self.linter, self.config
 
 
 class Tally:
@@ -115,47 +151,59 @@ class Tally:
         return not s.project or s.project in self.projects
 
 
-def iter_results(linter: Linter, config: Config, paths: Iterable[str], jobs: int = 1,
-                 tally: Tally | None = None):
+def iter_results(setups, paths: Iterable[str], jobs: int = 1, tally: Tally | None = None,
+                 walked: frozenset[str] | set[str] = frozenset()):
     """Yield each file's result in input order (a stream: memory stays flat in the file count)."""
     paths = list(dict.fromkeys(paths))
     sidecars = {folder: tuple(sidecar_suppressions(Path(folder)))
                 for folder in {os.path.dirname(p) or "." for p in paths}}
     if tally is not None:
         tally.every.update(dict.fromkeys(s for group in sidecars.values() for s in group))
-    tasks = [(p, sidecars[os.path.dirname(p) or "."]) for p in paths]
+    # Every configuration's linter is built here, once, before any worker starts.
+    table: dict = {}
+    tasks = []
+    for p in paths:
+        key, linter, config = setups.setup_for(p)
+        table[key] = (linter, config)
+        tasks.append((p, sidecars[os.path.dirname(p) or "."], key, p in walked))
     if jobs > 1 and len(tasks) > 1:
-        yield from _parallel(linter, config, tasks, jobs)
+        yield from _parallel(table, tasks, jobs)
     else:
-        yield from (check_file(linter, config, p, s) for p, s in tasks)
+        yield from (_check(table, task) for task in tasks)
+
+
+def _check(table: dict, task) -> FileResult:
+    path, sidecar, key, walked = task
+    linter, config = table[key]
+    return check_file(linter, config, path, sidecar, walked)
 
 
 # ---- several processes ------------------------------------------------------------------
-# The linter (compiled selectors, lexicons, parsers) is built once in the parent and reaches
-# the workers by fork, as the initializer's argument; each worker keeps it for its tasks.
-_WORKER: tuple[Linter, Config] | None = None
+# The linters (compiled selectors, lexicons, parsers), one per configuration, are built once in
+# the parent and reach the workers by fork, as the initializer's argument; each worker keeps
+# them for its tasks.
+_WORKER: dict | None = None
 
 
-def _init_worker(linter: Linter, config: Config) -> None:
+def _init_worker(table: dict) -> None:
     global _WORKER
-    _WORKER = (linter, config)
+    _WORKER = table
 
 
-def _work(task: tuple[str, tuple[Suppression, ...]]) -> FileResult:
-    linter, config = _WORKER
-    return check_file(linter, config, task[0], task[1])
+def _work(task) -> FileResult:
+    return _check(_WORKER, task)
 
 
-def _parallel(linter, config, tasks, jobs: int):
+def _parallel(table: dict, tasks, jobs: int):
     import multiprocessing      # only for --jobs: a one-file pre-commit run never pays for it
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:              # no fork on this platform: one process is always correct
-        yield from (check_file(linter, config, p, s) for p, s in tasks)
+        yield from (_check(table, task) for task in tasks)
         return
     chunk = max(1, min(64, len(tasks) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(linter, config)) as pool:
+                             initargs=(table,)) as pool:
         yield from pool.map(_work, tasks, chunksize=chunk)

@@ -1,8 +1,10 @@
 """Which files a run checks: folder walks with exclude / extend-exclude and .gitignore, as ruff does.
 
-Files named on the command line are checked (unless --force-exclude and excluded); indlint's own
-files (configuration, sidecars, hook definitions, custom rules) are never taken for forms; a
-named file of another type (.md, images …) is skipped with one notice (formats.md).
+Files named on the command line are checked; indlint's own files (configuration, sidecars, hook
+definitions, custom rules) are never taken for forms; a named file of another type (.md,
+images …) is skipped with one notice (formats.md). With --force-exclude (pre-commit, which
+names every changed file) named files are filtered as a folder walk filters them: excluded,
+own and unreadable types skipped silently, and a file holding no indicator table is skipped.
 """
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Suffixes a folder walk takes as forms.
-WALK_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
+from indlint.read.files import READ_SUFFIXES
+
+#: Suffixes a folder walk takes as forms: those indlint has a reader for.
+WALK_SUFFIXES = READ_SUFFIXES
 #: Suffixes of form types: a named file of one of these is read (and reported when unreadable).
 FORM_SUFFIXES = (*WALK_SUFFIXES, ".xlsm", ".xls", ".docx", ".pdf", ".txt")
 #: indlint's own files and the repository's tool files, never forms.
@@ -27,22 +31,32 @@ class Selection:
 
     files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    walked: set[str] = field(default_factory=set)   # files met in a folder walk, not named
 
 
 def select_files(paths, config, respect_gitignore: bool = True,
                  force_exclude: bool = False) -> Selection:
-    """Expand folders and filter files as formats.md's table says."""
+    """Expand folders and filter files as formats.md's table says.
+
+    ``config`` is one Config for all paths, or a function giving the Config of a path (each
+    file's nearest configuration: its exclude globs and rule-paths apply to it).
+    """
+    config_for = config if callable(config) else (lambda _path: config)
     out = Selection()
     for path in paths:
         if path == "-":
             out.files.append(path)
         elif os.path.isdir(path) and not os.path.islink(path):
-            found = list(_walk(path, config))
-            out.files += _not_ignored(path, found) if respect_gitignore else found
-        elif _own(path, config):
+            found = list(_walk(path, config_for))
+            found = _not_ignored(path, found) if respect_gitignore else found
+            out.files += found
+            out.walked.update(found)
+        elif force_exclude:
+            if _walkable(path, os.path.basename(path), config_for(path)):
+                out.files.append(path)
+                out.walked.add(path)
+        elif _own(path, config_for(path)):
             out.notes.append(f"{path}: 是 indlint 或仓库工具自己的文件，不作为申报表检查，已跳过")
-        elif force_exclude and config.excludes(path):
-            continue
         elif os.path.splitext(path)[1].lower() not in FORM_SUFFIXES and os.path.exists(path):
             out.notes.append(f"{path}: 不是申报表文件类型（YAML、xlsx、csv、docx、pdf、txt），已跳过")
         else:
@@ -50,17 +64,23 @@ def select_files(paths, config, respect_gitignore: bool = True,
     return out
 
 
-def _walk(root: str, config):
+def _walk(root: str, config_for):
     """Files under a folder; links to folders are not followed (no loops)."""
     for folder, dirs, files in os.walk(root, followlinks=False):
+        here = config_for(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not config.excludes(os.path.join(folder, d), root))
+                         and not here.excludes(os.path.join(folder, d), root))
         for name in sorted(files):
             path = os.path.join(folder, name)
-            # ~$name.xlsx is the lock file Excel leaves beside an open workbook.
-            if (name.endswith(WALK_SUFFIXES) and not name.startswith("~$")
-                    and not _own(path, config) and not config.excludes(path, root)):
+            if _walkable(path, name, here, root):
                 yield path
+
+
+def _walkable(path: str, name: str, config, root: str | None = None) -> bool:
+    """Whether a walk takes a file: a readable type, not indlint's own, not excluded."""
+    # ~$name.xlsx is the lock file Excel leaves beside an open workbook.
+    return (name.lower().endswith(WALK_SUFFIXES) and not name.startswith("~$")
+            and not _own(path, config) and not config.excludes(path, root))
 
 
 def _own(path: str, config) -> bool:

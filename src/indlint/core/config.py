@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -62,27 +63,112 @@ class Config:
 
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
-        """Rule ids, prefixes or categories ignored for one file (per-file-ignores globs)."""
+        """Rule ids, prefixes or categories ignored for one file (per-file-ignores globs).
+
+        A glob is relative to the configuration's folder, wherever indlint is run from; a bare
+        file name matches in any folder.
+        """
         out: list[str] = []
+        names = (self.relative(path), Path(path).name)
         for pattern, ids in self.per_file_ignores.items():
-            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+            if any(fnmatch.fnmatch(name, pattern) for name in names):
                 out += ids
         return tuple(out)
 
+    def relative(self, path: str) -> str:
+        """A path relative to the configuration's folder (as given when outside it or none)."""
+        if self.path:
+            try:
+                return Path(os.path.abspath(path)).relative_to(
+                    os.path.abspath(Path(self.path).parent)).as_posix()
+            except ValueError:
+                pass
+        return Path(path).as_posix()
 
-def find_config(start: Path) -> Path | None:
-    """Walk up from start to the first indlint.yaml, or pyproject.toml with [tool.indlint]."""
-    folder = start.resolve()
-    folder = folder if folder.is_dir() else folder.parent
-    for candidate in (folder, *folder.parents):
-        for name in ("indlint.yaml", ".indlint.yaml"):
-            if (candidate / name).is_file():
-                return candidate / name
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "[tool.indlint]" in _peek(pyproject):
-            return pyproject
-        if (candidate / ".git").exists():
-            return None         # stop at the repository root
+
+#: The configuration files looked for in each folder, nearest first (pyproject.toml only with
+#: a [tool.indlint] table).
+CONFIG_NAMES = ("indlint.yaml", ".indlint.yaml", "pyproject.toml")
+
+
+def find_config(start: Path, notes: list[str] | None = None) -> Path | None:
+    """The configuration for a file or folder: the nearest one in its folder or above.
+
+    The walk stops after the folder that holds ``.git`` (the repository root) or at the user's
+    home. A candidate that someone else could have written is skipped with a note (git's
+    safe.directory rule); ``--config`` trusts it explicitly.
+    """
+    return ConfigFinder().find(start, notes)
+
+
+class ConfigFinder:
+    """find_config with one answer per folder remembered, for runs over many files."""
+
+    def __init__(self) -> None:
+        self._answers: dict[Path, Path | None] = {}
+        self.notes: dict[str, None] = {}
+
+    def find(self, start: Path, notes: list[str] | None = None) -> Path | None:
+        """The configuration governing start (a file or a folder); skipped candidates in notes."""
+        folder = Path(os.path.abspath(start))
+        folder = folder if folder.is_dir() else folder.parent
+        before = len(self.notes)
+        found = self._find(folder)
+        if notes is not None:
+            notes += list(self.notes)[before:]
+        return found
+
+    def _find(self, folder: Path) -> Path | None:
+        walked: list[Path] = []
+        found: Path | None = None
+        for candidate in (folder, *folder.parents):
+            if candidate in self._answers:
+                found = self._answers[candidate]
+                break
+            walked.append(candidate)
+            found = self._here(candidate)
+            if found is not None or _stops(candidate):
+                break
+        for seen in walked:
+            self._answers[seen] = found
+        return found
+
+    def _here(self, folder: Path) -> Path | None:
+        for name in CONFIG_NAMES:
+            path = folder / name
+            if not path.is_file() or (name == "pyproject.toml" and "[tool.indlint]" not in _peek(path)):
+                continue
+            doubt = distrusted(path)
+            if doubt is None:
+                return path
+            self.notes[f"{path}: 未使用此配置文件：{doubt}，可能被他人改写（同 git 的 safe.directory）；"
+                       f"确认可信时请用 --config {path} 指定"] = None
+        return None
+
+
+def _stops(folder: Path) -> bool:
+    """The last folder searched: a repository's root, or the user's home."""
+    return (folder / ".git").exists() or folder == Path(os.path.abspath(Path.home()))
+
+
+def distrusted(path: Path) -> str | None:
+    """Why a configuration file found by the walk is not trusted (None: it is).
+
+    Its folder or itself owned by another user, or writable by every user, as git refuses a
+    repository owned by someone else.
+    """
+    if not hasattr(os, "geteuid"):      # Windows: no owner ids to compare
+        return None
+    me = os.geteuid()
+    for item, what in ((path.parent, "所在文件夹"), (path, "文件")):
+        try:
+            info = item.stat()
+        except OSError:
+            return f"无法查看{what}的属性"
+        if info.st_uid != me:
+            return f"{what}属于其他用户"
+        if info.st_mode & stat.S_IWOTH:
+            return f"{what}对所有用户可写"
     return None
 
 

@@ -96,6 +96,7 @@ class Document:
     encoding: str = "utf-8"
     comments: tuple[tuple[int, str], ...] = ()    # (line, text) of ``indlint:`` directives
     inferred: str | None = None     # a reader's guess the user should know of (input.inferred)
+    no_table: bool = False      # read, but holds no indicator table (a walk skips it, formats.md)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Run the active rules over documents and turn their hits into sorted findings."""
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -180,12 +182,23 @@ def check_selection(linter: Linter, patterns: Iterable[str]) -> None:
     """Refuse a rule id, prefix or category that names no loaded rule (a typo disables nothing)."""
     from indlint.judge.rules import RuleError, load_categories
 
-    categories = load_categories()
-    known = linter.all_rules
     for pattern in patterns:
-        if not any(r.id.startswith(pattern) or r.category.startswith(pattern) for r in known) \
-                and pattern not in categories:
+        if not known_code(linter, pattern):
             raise RuleError(f"未知的规则或类别：{pattern}（用 indlint rules 查看全部规则）")
+
+
+def known_code(linter: Linter, code: str) -> bool:
+    """Whether a rule id, id prefix, category or category prefix names a loaded rule (or input.invalid)."""
+    if code in ("input-invalid", "input.invalid", "input.") or code in _category_ids():
+        return True
+    return any(r.id.startswith(code) or r.category.startswith(code) for r in linter.all_rules)
+
+
+@functools.lru_cache(maxsize=1)
+def _category_ids() -> frozenset[str]:
+    from indlint.judge.rules import load_categories
+
+    return frozenset(load_categories())
 
 
 def make_analysers(lexicons: Lexicons, profile: Profile) -> Analysers:

@@ -128,6 +128,23 @@ def apply(doc: Document, findings: Sequence[Finding], suppressions: Sequence[Sup
     return Outcome(tuple(kept), tuple(notes))
 
 
+def unknown_codes(suppressions: Iterable[Suppression], known, used: set[str]) -> list[str]:
+    """Messages for codes that name no rule or category (a typo, or a code from another tool).
+
+    A suppression all of whose codes are unknown gets this message instead of "unused": it is
+    marked used so that it is said once, as what it is.
+    """
+    out = []
+    for s in suppressions:
+        bad = [i for i in s.ids if not known(i)]
+        if bad:
+            out.append(f"{s.where}: 忽略中的规则编号 {'、'.join(bad)} 不存在，未生效"
+                       f"（用 indlint rules 查看全部规则）")
+            if len(bad) == len(s.ids):
+                used.add(s.where)
+    return out
+
+
 def unused(suppressions: Iterable[Suppression], used: set[str]) -> list[str]:
     """Messages for reasoned suppressions that silenced nothing."""
     return [f"{s.where}: 未使用的忽略（{','.join(s.ids)}）：没有匹配的问题，可以删除"

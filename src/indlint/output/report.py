@@ -24,6 +24,7 @@ class Summary:
     indicators: int
     paths: tuple[str, ...] = ()         # the files checked, in order (for per-file formats)
     hidden: int = 0                     # findings hidden by suppressions or a baseline (not in JSON)
+    skipped: int = 0                    # walked files that hold no indicator table (not in JSON)
 
     def counts(self, findings: Sequence[Finding]) -> dict:
         """Return the formats.md summary object."""
@@ -105,12 +106,18 @@ def summary_line(findings: Sequence[Finding], summary: Summary, counts: dict | N
     c = counts or summary.counts(findings)
     return (f"检查了 {c['files']} 个文件、{c['forms']} 张表、{c['indicators']} 项指标："
             f"{c['errors']} 个错误，{c['warnings']} 个警告，{c['infos']} 个提示。"
-            + (hidden_note(summary.hidden) if summary.hidden else ""))
+            + (hidden_note(summary.hidden) if summary.hidden else "")
+            + (skipped_note(summary.skipped) if summary.skipped else ""))
 
 
 def hidden_note(hidden: int) -> str:
     """How many findings suppressions and the baseline hid (ruff: "N hidden")."""
     return f"已忽略 {hidden} 个（忽略注释或基线）。"
+
+
+def skipped_note(skipped: int) -> str:
+    """How many files a folder walk met that hold no indicator table (formats.md: no finding)."""
+    return f"跳过 {skipped} 个不含指标表的文件。"
 
 
 def format_json(findings: Sequence[Finding], summary: Summary, context: Context | None = None) -> str:

@@ -6,6 +6,10 @@ import os
 from indlint.core.model import Document
 from indlint.read.yamlform import read_yaml
 
+#: The suffixes a reader exists for: what a folder walk (and pre-commit, --force-exclude) takes.
+#: A new reader (Word, PDF) adds its suffix here.
+READ_SUFFIXES = (".yaml", ".yml", ".xlsx", ".csv")
+
 
 def read_path(path: str) -> Document:
     """Read one form file; a file that cannot be read gives a Document with an error.

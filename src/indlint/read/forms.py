@@ -7,7 +7,7 @@ from types import MappingProxyType
 from indlint.core.model import Form, Row
 from indlint.read.header import NO_HEADER, Header, find_header, titles
 from indlint.read.table import CellTable
-from indlint.read.yamlform import FORM_ALIASES, ReadError
+from indlint.read.yamlform import FORM_ALIASES, NoTable, ReadError
 
 _LEVEL_KEYS = ("l1", "l2")
 #: Labels of the project block above the table; FORM_ALIASES plus the variants of real forms.
@@ -33,7 +33,7 @@ def forms_of(tables: list[CellTable], required: bool = True) -> tuple[Form, ...]
             continue
         forms.append(_form(len(forms), table, header))
     if not forms and required:
-        raise ReadError(NO_HEADER)
+        raise NoTable(NO_HEADER)
     return tuple(forms)
 
 

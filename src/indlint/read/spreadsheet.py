@@ -14,7 +14,7 @@ from indlint.read.forms import forms_of
 from indlint.read.header import HEADER_SEARCH_ROWS, NO_HEADER
 from indlint.read.table import Cell, CellTable
 from indlint.read.xlsxguard import Limits, check_container, check_file
-from indlint.read.yamlform import MAX_FILE_BYTES, ReadError, decode, read_regular
+from indlint.read.yamlform import MAX_FILE_BYTES, NoTable, ReadError, decode, read_regular
 
 __all__ = ["read_xlsx", "read_csv", "number_text", "HEADER_SEARCH_ROWS", "MAX_FILE_BYTES"]
 
@@ -45,7 +45,7 @@ def read_xlsx(path: str) -> Document:
         data = check_container(path, limits)
         return Document(path, forms_of(_load_workbook(data, path)), encoding="xlsx")
     except ReadError as err:
-        return Document(path, error=str(err))
+        return Document(path, error=str(err), no_table=isinstance(err, NoTable))
     except Exception as err:  # noqa: BLE001 — a reader never raises (formats.md: input.invalid)
         return Document(path, error=f"读取 .xlsx 文件时出错（{type(err).__name__}）")
 
@@ -71,9 +71,9 @@ def read_csv(path: str) -> Document:
                 return Document(path, forms, encoding=encoding)
         if last_error is not None:
             raise last_error
-        raise ReadError(NO_HEADER)
+        raise NoTable(NO_HEADER)
     except ReadError as err:
-        return Document(path, error=str(err))
+        return Document(path, error=str(err), no_table=isinstance(err, NoTable))
     except OSError as err:
         return Document(path, error=f"无法读取文件：{err.strerror or type(err).__name__}")
     except Exception as err:  # noqa: BLE001

@@ -39,6 +39,10 @@ class ReadError(Exception):
     """A file that cannot be read as a declaration; the message is for the user (Chinese)."""
 
 
+class NoTable(ReadError):
+    """A file read without fault that holds no indicator table (a folder walk skips it)."""
+
+
 # ---- a small node tree built from PyYAML's event stream --------------------------
 # Events are several times faster than PyYAML's composer, and give the marks we need.
 
@@ -197,7 +201,7 @@ def read_yaml(path: str) -> Document:
         found = decode_file(read_regular(path))
         forms = tuple(_forms(compose(found.text)))
     except ReadError as err:
-        return Document(path, error=str(err))
+        return Document(path, error=str(err), no_table=isinstance(err, NoTable))
     return Document(path, forms, encoding=found.encoding, comments=directive_comments(found.text),
                     inferred=found.inferred)
 
@@ -273,10 +277,14 @@ def decode_file(data: bytes) -> Decoded:
 
 def _forms(root) -> list[Form]:
     if root is None:
-        raise ReadError("文件为空")
+        raise NoTable("文件为空")
     if not isinstance(root, _Map):
-        raise ReadError("顶层不是映射：申报表应以 project:、indicators: 等键开头，或以 forms: 列出多张表")
+        raise NoTable("顶层不是映射：申报表应以 project:、indicators: 等键开头，或以 forms: 列出多张表")
     forms_node = _lookup(root, "forms")
+    if forms_node is None and not {FORM_ALIASES.get(_text(k), _text(k)) for k, _ in root.items} & {
+            "indicators", "project"}:
+        # Another tool's YAML (a workflow, mkdocs.yml …): no form was attempted here.
+        raise NoTable("没有 indicators（指标）列表，也没有 project（项目名称）：不是申报表")
     if forms_node is not None:
         if not isinstance(forms_node, _Seq):
             raise ReadError(f"第 {forms_node.pos.line} 行：forms 应为列表")
