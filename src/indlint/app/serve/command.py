@@ -51,7 +51,7 @@ def serve(host, port, token, allow_hosts, open_browser, config_path, max_upload_
 def _run(settings: Settings, open_browser: bool) -> None:
     from dataclasses import replace
 
-    from indlint.app.common import make_linter
+    from indlint.app.configs import make_linter
     from indlint.app.serve.server import BindError, bind, make_server
     from indlint.app.serve.web import create_app
     from indlint.app.serve.work import Checker
