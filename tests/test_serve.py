@@ -294,7 +294,7 @@ def test_a_batch_offers_report_json_sarif_yaml_and_annotated_workbook(checker, t
     status = wait(c, job["id"])
     assert status["state"] == "done" and status["total"] == 2 and status["done"] == 2
     keys = {d["key"] for d in status["downloads"]}
-    assert {"report", "json", "sarif", "yaml-1", "xlsx-1"} <= keys and "yaml-2" not in keys
+    assert {"report", "json", "sarif", "workbook", "yaml-1", "xlsx-1"} <= keys and "yaml-2" not in keys
     get = {k: c.get(f"/jobs/{job['id']}/download/{k}") for k in keys}
     assert all(r.status_code == 200 for r in get.values())
     assert "filename*=UTF-8''" in get["xlsx-1"].headers["content-disposition"]
@@ -309,6 +309,12 @@ def test_a_batch_offers_report_json_sarif_yaml_and_annotated_workbook(checker, t
     sheet = load_workbook(tmp_path / "a.xlsx").worksheets[0]
     assert any(cell.value == "indlint 审核意见" for row in sheet.iter_rows() for cell in row)
     assert any(cell.comment for row in sheet.iter_rows() for cell in row)
+    # The findings workbook of the whole batch (issue 15): one row per finding, client names only.
+    (tmp_path / "all.xlsx").write_bytes(get["workbook"].content)
+    rows = list(load_workbook(tmp_path / "all.xlsx").worksheets[0].iter_rows(values_only=True))
+    assert len(rows) - 1 == len(json.loads(get["json"].text)["findings"])
+    assert {r[0] for r in rows[1:]} <= {"jiuliting_2026.xlsx", "自评.yaml"}
+    assert any(r[5] for r in rows[1:])          # the target column, read from the uploads
 
 
 def test_the_pages_are_chinese_and_list_every_rule(checker, ruleset):

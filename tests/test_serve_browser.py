@@ -97,7 +97,7 @@ def test_a_reviewer_checks_workbooks_in_the_browser(server, browser, tmp_path):
     assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == [p.name for p in seeds]
     errors = int(rows[0].find_elements(By.TAG_NAME, "td")[3].text)
     labels = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#downloads a")]
-    assert labels == ["审核报告（HTML）", "检查结果（JSON）", "检查结果（SARIF）"]
+    assert labels == ["审核报告（HTML）", "检查结果（JSON）", "检查结果（SARIF）", "全部审核意见（Excel）"]
 
     # The report in the page: the forms drawn row by row, findings beside their rows.
     expected = _api_findings(server.url, seeds)

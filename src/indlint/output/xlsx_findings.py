@@ -11,9 +11,9 @@ import io
 import os
 import zipfile
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from indlint.core.model import Finding
+from indlint.core.model import Document, Finding
 
 HEADERS = ("文件", "表序号", "项目", "行", "三级指标", "指标值", "规则", "级别", "问题", "修改建议",
            "依据")
@@ -60,18 +60,19 @@ def findings_workbook(findings: Sequence[Finding], bases: dict[str, str],
 
 def targets_of(findings: Sequence[Finding]) -> dict[tuple, str]:
     """(path, form, row) → the row's target as the form shows it, reading each file once."""
-    from indlint.output.html_view import value_text
     from indlint.read.files import read_path
 
-    out: dict[tuple, str] = {}
-    for path in dict.fromkeys(f.path for f in findings if f.row is not None):
-        if not os.path.isfile(path):
-            continue             # standard input, or a file gone since: leave the cell empty
-        doc = read_path(path)
-        for form in doc.forms:
-            for row in form.rows:
-                out[(path, form.index, row.index)] = value_text(row)
-    return out
+    paths = dict.fromkeys(f.path for f in findings if f.row is not None)
+    # Standard input, or a file gone since: its target cells stay empty.
+    return targets_in(read_path(p) for p in paths if os.path.isfile(p))
+
+
+def targets_in(docs: Iterable[Document]) -> dict[tuple, str]:
+    """(path, form, row) → the row's target as the form shows it, from documents already read."""
+    from indlint.output.html_view import value_text
+
+    return {(doc.path, form.index, row.index): value_text(row)
+            for doc in docs for form in doc.forms for row in form.rows}
 
 
 def _moment() -> datetime:

@@ -219,10 +219,22 @@ def annotated_xlsx(offer: _Offer, index: int, upload: Upload, doc: Document, fin
     return key
 
 
+def findings_xlsx(offer: _Offer, linter, results) -> None:
+    """Every finding of the batch on one sheet (``check -o xlsx:``), for reviewers working in Excel."""
+    from indlint.output.xlsx_findings import findings_workbook, targets_in
+
+    findings = [f for _, _, fs in results for f in fs]
+    bases = {r.id: " ".join(r.source.split()) for r in linter.rules}
+    data = findings_workbook(findings, bases, targets_in(d for _, d, _ in results))
+    path = offer.path_for("workbook", "审核意见.xlsx")
+    write_private(path, data)
+    offer.add("workbook", "全部审核意见（Excel）", "审核意见.xlsx", path)
+
+
 # Extension points. Each hook writes one more download:
 #   BATCH_OUTPUTS: (offer, linter, results) -> None, once per batch;
 #   FILE_OUTPUTS:  (offer, index, upload, doc, findings) -> key or None, once per uploaded file.
 # The findings workbook (`check -o xlsx:`, issue 15) belongs in BATCH_OUTPUTS and the annotated
 # Word copy (`report --docx-out`, issue 13) in FILE_OUTPUTS, beside annotated_xlsx.
-BATCH_OUTPUTS: list[Callable] = []
+BATCH_OUTPUTS: list[Callable] = [findings_xlsx]
 FILE_OUTPUTS: list[Callable] = [yaml_import, annotated_xlsx]
