@@ -15,7 +15,10 @@ from indlint.read.table import Cell, CellTable, col_letter
 ])
 def test_position_labels_name_the_source(where, label, name):
     table = CellTable("a.docx", (Cell(14, 4, "x"),), **where)
-    assert table.label(14, 4) == label and table.pos(14, 4).cell == label
+    pos = table.pos(14, 4)
+    # formats.md: a sheet position is a ``cell``, a Word or PDF one a ``location``.
+    assert table.label(14, 4) == label and (pos.cell or pos.location) == label
+    assert (pos.cell is None) == ("sheet" not in where)
     assert table.pos(14, 4)[:2] == (14, 4) and table.name == name
 
 
@@ -48,8 +51,8 @@ def test_header_and_forms_from_a_word_like_table():
     (form,) = forms_of([table])
     assert form.meta["project"] == "社区服务" and form.meta["sheet"] == "表1"
     assert [r.get("l1") for r in form.rows] == ["产出指标", "产出指标"]
-    assert form.rows[1].where("l2").cell == "表1 第3行 第2列"
-    assert form.rows[1].where("target").cell == "表1 第4行 第4列"
+    assert form.rows[1].where("l2").location == "表1 第3行 第2列"
+    assert form.rows[1].where("target").location == "表1 第4行 第4列"
 
 
 def test_two_row_header_with_the_three_column_target():
@@ -61,4 +64,4 @@ def test_two_row_header_with_the_three_column_target():
     assert {k: header.columns[k] for k in ("nature", "target", "unit")} == {
         "nature": 4, "target": 5, "unit": 6}
     (form,) = forms_of([grid(rows, page=3, table=1)])
-    assert form.rows[0].where("unit").cell == "第3页 表1 第3行"
+    assert form.rows[0].where("unit").location == "第3页 表1 第3行"

@@ -57,7 +57,7 @@ CONFIG_HELP = ("配置文件，用于所有文件（默认：每个文件从所�
 def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, select, ignore,
           config_path, isolated, exit_zero, baseline, jobs, color, quiet, respect_gitignore,
           force_exclude, stdin_filename) -> None:
-    """检查申报表文件或文件夹（递归查找 *.yaml / *.yml / *.xlsx / *.csv）；路径为 - 时读标准输入。"""
+    """检查申报表文件或文件夹（递归查找 YAML、Excel、CSV、Word、PDF 和导出的文本）；路径为 - 时读标准输入。"""
     from indlint.app.configs import Setups
     from indlint.app.console import StdinForm, use_colour
     from indlint.read.yamlform import MAX_FILE_BYTES

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iter_files
+from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, select
 
 @click.command("import")
 @click.argument("source", type=click.Path(dir_okay=False), metavar="源文件")
@@ -14,13 +14,14 @@ from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iter_files
 @click.option("--corrections", type=click.Path(exists=True, dir_okay=False),
               help="人工核对后的修正文件（见 corrections/seeds.yaml）")
 def import_cmd(source, output, corrections) -> None:
-    """把导出的申报表文本（PDF/Word 转出的 .txt）转换为 YAML 申报表。"""
+    """把申报表（Word .docx、PDF、Excel .xls/.xlsx、.csv，或导出的 .txt 文本）转换为 YAML 申报表。"""
     from pathlib import Path
 
     from indlint.read.text import import_text, load_corrections, to_yaml
 
     try:
-        if source.lower().endswith((".xlsx", ".csv")):
+        if source.lower().endswith((".xlsx", ".xlsm", ".xls", ".csv", ".docx", ".pdf",
+                                    ".doc", ".wps", ".et")):
             result = _import_spreadsheet(source)
         else:
             fixes = load_corrections(Path(corrections)) if corrections else None
@@ -89,7 +90,10 @@ def fix(paths, show_diff, check_only) -> None:
 
     parser = ValueParser(load_lexicons().units)
     changed = failed = 0
-    for path in iter_files(paths):
+    # fix rewrites YAML notation: a folder walk leaves Office, PDF and text files alone.
+    chosen = select(paths)
+    for path in (p for p in chosen.files
+                 if p not in chosen.walked or p.lower().endswith((".yaml", ".yml", ".xlsx", ".csv"))):
         result = fix_file(path, parser)
         if result.error:
             failed += 1

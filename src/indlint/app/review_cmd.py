@@ -74,19 +74,21 @@ def _format_scores(results, fmt: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入的 HTML 审核报告")
 @click.option("--xlsx-out", type=click.Path(dir_okay=False),
               help="把审核意见写回表格：另存为带“审核意见”列和单元格批注的 .xlsx（原文件不改动）")
+@click.option("--docx-out", type=click.Path(dir_okay=False),
+              help="把审核意见写回 Word：另存为带批注的 .docx（原文件不改动）")
 @click.option("--profile", default=None, help="规则预设：default（默认）、cz2021、shanghai")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="文件",
               help=CONFIG_HELP)
 @click.option("--isolated", is_flag=True, help="不使用任何配置文件")
-def report_cmd(paths, output, xlsx_out, profile, config_path, isolated) -> None:
+def report_cmd(paths, output, xlsx_out, docx_out, profile, config_path, isolated) -> None:
     """生成供审核人员阅读的 HTML 审核报告（单个文件，可离线打开和打印），或标注原表格。"""
     from indlint.app.configs import Setups
     from indlint.output.html_report import render_report
     from indlint.read.files import read_path
     from indlint.app.run import check_paths
 
-    if not (output or xlsx_out):
-        raise click.UsageError("请用 -o 指定 HTML 报告，或用 --xlsx-out 指定标注后的表格")
+    if not (output or xlsx_out or docx_out):
+        raise click.UsageError("请用 -o 指定 HTML 报告，或用 --xlsx-out / --docx-out 指定标注后的表格")
     setups = Setups(config_path, isolated, profile)
     chosen = select(paths, setups.config_for)
     result = check_paths(setups, chosen.files, 1, chosen.walked)
@@ -94,6 +96,9 @@ def report_cmd(paths, output, xlsx_out, profile, config_path, isolated) -> None:
         click.echo(note, err=True)
     if xlsx_out:
         _annotate_xlsx(result, xlsx_out)
+    if docx_out:
+        from indlint.app.annotate import annotate_docx_cmd
+        annotate_docx_cmd(result, docx_out)
     if not output:
         return
     # The findings are check's (per-file ignores and suppressions applied); the report also
@@ -103,7 +108,8 @@ def report_cmd(paths, output, xlsx_out, profile, config_path, isolated) -> None:
 
     refuse_inputs([("html", output)], [r.path for r in result.checked])
     try:
-        write_atomic(output, render_report(entries, setups.linters()[0].tools),
+        write_atomic(output, render_report(entries, setups.linters()[0].tools,
+                                           skipped=result.skipped_files),
                      [r.path for r in result.files])
     except OSError as err:
         raise click.ClickException(f"无法写入 {err}") from None

@@ -27,7 +27,7 @@ class FileResult:
     comments: tuple[Suppression, ...]
     hidden: int = 0                     # findings silenced by suppressions
     projects: tuple[str, ...] = ()      # the forms' project names (scope of sidecar entries)
-    skipped: bool = False               # met in a folder walk and holds no indicator table
+    skipped: str | None = None          # why a file met in a folder walk was skipped (no table)
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,17 @@ class RunResult:
     @property
     def checked(self) -> tuple[FileResult, ...]:
         """The files that were checked (those skipped for holding no indicator table left out)."""
-        return tuple(r for r in self.files if not r.skipped)
+        return tuple(r for r in self.files if r.skipped is None)
 
     @property
     def skipped(self) -> int:
         """How many files a folder walk met that hold no indicator table (formats.md)."""
-        return sum(1 for r in self.files if r.skipped)
+        return sum(1 for r in self.files if r.skipped is not None)
+
+    @property
+    def skipped_files(self) -> tuple[tuple[str, str], ...]:
+        """(path, why) of the files skipped in a folder walk (listed in the HTML report)."""
+        return tuple((r.path, r.skipped) for r in self.files if r.skipped is not None)
 
 
 def check_file(linter: Linter, config: Config, path: str,
@@ -73,7 +78,7 @@ def _check_file(linter: Linter, config: Config, path: str,
                 sidecar: Sequence[Suppression], walked: bool) -> FileResult:
     doc = read_path(path)
     if walked and doc.no_table:
-        return FileResult(path, 0, 0, (), (), frozenset(), (), skipped=True)
+        return FileResult(path, 0, 0, (), (), frozenset(), (), skipped=doc.error or "没有指标表")
     ignored = config.ignored_for(path)
     findings = [f for f in linter.lint(doc)
                 if not ignored or f.category == "input.invalid"

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from indlint.read.files import READ_SUFFIXES
 
-#: Suffixes a folder walk takes as forms: those indlint has a reader for.
+#: Suffixes of form types (read.files: what is read, and .doc / .wps / .et named as unreadable):
+#: a folder walk takes them; a named file of one of these is read (and reported when unreadable).
 WALK_SUFFIXES = READ_SUFFIXES
-#: Suffixes of form types: a named file of one of these is read (and reported when unreadable).
-FORM_SUFFIXES = (*WALK_SUFFIXES, ".xlsm", ".xls", ".docx", ".pdf", ".txt")
+FORM_SUFFIXES = WALK_SUFFIXES
+NOTHING = "没有可检查的文件：给出的路径中没有申报表文件（" + " ".join(WALK_SUFFIXES) + "）"
 #: indlint's own files and the repository's tool files, never forms.
 OWN_NAMES = frozenset({"indlint.yaml", ".indlint.yaml", "indlint-ignore.yaml",
                        ".pre-commit-config.yaml", ".pre-commit-hooks.yaml", "pyproject.toml",
@@ -58,9 +59,11 @@ def select_files(paths, config, respect_gitignore: bool = True,
         elif _own(path, config_for(path)):
             out.notes.append(f"{path}: 是 indlint 或仓库工具自己的文件，不作为申报表检查，已跳过")
         elif os.path.splitext(path)[1].lower() not in FORM_SUFFIXES and os.path.exists(path):
-            out.notes.append(f"{path}: 不是申报表文件类型（YAML、xlsx、csv、docx、pdf、txt），已跳过")
+            out.notes.append(f"{path}: 不是申报表文件类型（YAML、xlsx、xls、csv、docx、pdf、txt），已跳过")
         else:
             out.files.append(path)
+    if not out.files:
+        out.notes.append(NOTHING)
     return out
 
 

@@ -39,6 +39,7 @@ class Pos(NamedTuple):
     start: int = -1
     end: int = -1
     cell: str | None = None          # Sheet!D14 for spreadsheets
+    location: str | None = None      # 表2 第5行 第3列 / 第2页 表1 第5行 for Word and PDF
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Row:
     fields: Mapping[str, str | None]
     pos: Pos
     field_pos: Mapping[str, Pos] = field(default_factory=lambda: _EMPTY)
+    notes: tuple[str, ...] = ()                 # what the reader inferred (input.inferred)
 
     def get(self, key: str) -> str:
         """Return a field as a string ('' when absent or null)."""
@@ -116,6 +118,7 @@ class Finding:
     message: str
     suggestion: str = ""
     cell: str | None = None
+    location: str | None = None                 # 表2 第5行 第3列 (Word, PDF)
 
     def sort_key(self) -> tuple:
         """Order by path, form, row, line, column, rule (deterministic output)."""
@@ -130,4 +133,6 @@ class Finding:
                "message": self.message, "suggestion": self.suggestion}
         if self.cell:
             out["cell"] = self.cell
+        if self.location:
+            out["location"] = self.location
         return out

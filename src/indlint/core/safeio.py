@@ -41,12 +41,12 @@ def shown(path) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_bytes(path, kind: str = "form", follow_links: bool = True) -> bytes:
-    """The bytes of a regular file of at most LIMITS[kind] bytes; raise InputError.
+def read_bytes(path, kind: str = "form", follow_links: bool = True, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most LIMITS[kind] (or ``limit``) bytes; raise InputError.
 
     ``follow_links=False`` (cache entries) refuses a symbolic link instead of reading its target.
     """
-    limit = LIMITS[kind]
+    limit = LIMITS[kind] if limit is None else limit
     name = os.fspath(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     if not follow_links:

@@ -36,6 +36,7 @@ class Linter:
             return [input_invalid(doc.path, doc.error)]
         findings: list[Finding] = [input_inferred(doc.path, doc.inferred)] if doc.inferred else []
         for form in doc.forms:
+            findings += inferred(doc.path, form)
             findings += self.lint_form(doc.path, form)
         return sorted(findings, key=Finding.sort_key)
 
@@ -62,7 +63,8 @@ class Linter:
                        line=pos.line, column=pos.column, rule=rule.id, category=rule.category,
                        severity=self.severities.get(rule.id, rule.severity),
                        message=fill(rule.message, values),
-                       suggestion=fill(rule.suggestion, values), cell=pos.cell)
+                       suggestion=fill(rule.suggestion, values), cell=pos.cell,
+                       location=pos.location)
 
 
 def _run(rule: Rule, facts: FormFacts) -> Iterable[Hit]:
@@ -116,6 +118,16 @@ def input_invalid(path: str, message: str) -> Finding:
                    column=1, rule="input-invalid", category="input.invalid",
                    severity=Severity.ERROR, message=f"文件无法读取：{message}",
                    suggestion="检查文件路径、编码（UTF-8 或 GBK）和 YAML 格式，参见 README 中的申报表格式")
+
+
+def inferred(path: str, form: Form) -> list[Finding]:
+    """The info notes of what a reader inferred on a row (input.inferred; never scored)."""
+    return [Finding(path=path, form=form.index, project=form.project or None, row=row.index,
+                    indicator=row.get("name") or None, line=row.pos.line, column=row.pos.column,
+                    rule="input-inferred", category="input.inferred", severity=Severity.INFO,
+                    message=f"读取时推断：{note}", suggestion="请对照原表核对这一行",
+                    cell=row.pos.cell, location=row.pos.location)
+            for row in form.rows for note in row.notes]
 
 
 _ROW_KEYS = frozenset({"l1", "l2", "actual", "unit", "nature", "score", "score_max", "basis"})

@@ -51,8 +51,9 @@ def content_security_policy() -> str:
 
 def render_report(entries: Iterable[Entry], tools: Analysers | None = None,
                   categories: dict[str, str] | None = None,
-                  bases: dict[str, str] | None = None) -> str:
-    """Return the whole report as one self-contained HTML document."""
+                  bases: dict[str, str] | None = None,
+                  skipped: Iterable[tuple[str, str]] = ()) -> str:
+    """Return the whole report as one self-contained HTML document (skipped: (path, why))."""
     from markupsafe import Markup
 
     entries = [(p, d, tuple(f)) for p, d, f in entries]
@@ -70,7 +71,7 @@ def render_report(entries: Iterable[Entry], tools: Analysers | None = None,
         bases=bases if bases is not None else rule_bases(),
         version=__version__, run_date=run_date(),
         goals={v.number: goal(v.form, tools) for v in forms},
-        severities=SEVERITIES, severity_zh=SEVERITY_ZH)
+        severities=SEVERITIES, severity_zh=SEVERITY_ZH, skipped=tuple(skipped))
 
 
 def run_date() -> str:

@@ -79,7 +79,7 @@ def paint(text: str, style: str, colour: bool) -> str:
 
 
 def _head(f: Finding, colour: bool) -> str:
-    cell = f" ({f.cell})" if f.cell else ""
+    cell = f" ({f.cell or f.location})" if f.cell or f.location else ""
     where = paint(_printable(f"{f.path}:{f.line}:{f.column}{cell}:"), "path", colour)
     level = paint(f"[{f.severity.value}]", f.severity.value, colour)
     return f"{where} {_printable(f.rule)} {level}"
@@ -157,7 +157,8 @@ def format_github(findings: Sequence[Finding], summary: Summary, context: Contex
             props.append(("col", str(f.column)))
         props.append(("title", f.rule))
         head = ",".join(f"{k}={_gh_property(v)}" for k, v in props)
-        text = (f"{f.cell} " if f.cell else "") + message_text(f)
+        place = f.cell or f.location
+        text = (f"{place} " if place else "") + message_text(f)
         lines.append(f"::{_GITHUB_LEVEL[f.severity.value]} {head}::{_gh_data(text)}\n")
     return "".join(lines)
 
@@ -187,10 +188,11 @@ def _junit_case(suite: ET.Element, f: Finding, classname: str) -> None:
                                              "line": str(f.line), "column": str(f.column)})
     props = ET.SubElement(case, "properties")
     pairs = [("severity", f.severity.value), ("category", f.category)] + (
-        [("cell", f.cell)] if f.cell else [])
+        [("cell", f.cell)] if f.cell else []) + ([("location", f.location)] if f.location else [])
     for name, value in pairs:
         ET.SubElement(props, "property", {"name": name, "value": _xml(value)})
-    where = f"line {f.line}, col {f.column}" + (f" ({f.cell})" if f.cell else "")
+    place = f.cell or f.location
+    where = f"line {f.line}, col {f.column}" + (f" ({place})" if place else "")
     if f.severity is Severity.INFO:     # a hint is reported, but a CI must not count it as failed
         ET.SubElement(case, "system-out").text = _xml(f"{where}, {message_text(f)}")
         return
@@ -237,7 +239,7 @@ def md_cell(text: str) -> str:
 
 
 def _md_row(f: Finding) -> str:
-    cells = [f.cell or str(f.line), f.rule, _SEVERITY_ZH[f.severity.value], f.indicator or "—",
+    cells = [f.cell or f.location or str(f.line), f.rule, _SEVERITY_ZH[f.severity.value], f.indicator or "—",
              f.message, f.suggestion or "—"]
     return "| " + " | ".join(md_cell(c) for c in cells) + " |"
 
@@ -280,8 +282,7 @@ FORMATTERS = {"full": format_text, "concise": format_concise, "text": format_tex
 HUMAN_FORMATS = frozenset({"text", "full", "concise"})
 
 
-def write_atomic(path: str, text: str, inputs=()) -> None:
-    """Write text (UTF-8) through core.safewrite (temporary file, fsync, replace); raise OSError."""
+def write_atomic(path: str, text: str | bytes, inputs=()) -> None:
+    """Write text (UTF-8) or bytes through core.safewrite (temporary file, fsync, replace); raise OSError."""
     from indlint.core.safewrite import write_file
-
     write_file(path, text, inputs=inputs)

@@ -134,6 +134,8 @@ def location(f: Finding) -> dict:
         logical.append({"name": f.indicator, "fullyQualifiedName": qualified, "kind": "indicator"})
     if f.cell:
         logical.append({"name": f.cell, "fullyQualifiedName": f.cell, "kind": "cell"})
+    if f.location:
+        logical.append({"name": f.location, "fullyQualifiedName": f.location, "kind": "location"})
     if logical:
         loc["logicalLocations"] = logical
     return loc
@@ -152,6 +154,8 @@ def result(f: Finding, index: Mapping[str, int], fingerprint: str) -> dict:
     props = {"category": f.category, "form": f.form, "row": f.row, "project": f.project}
     if f.cell:
         props["cell"] = f.cell
+    if f.location:
+        props["location"] = f.location
     out.update({"level": LEVELS[f.severity.value], "message": {"text": message_text(f)},
                 "locations": [location(f)],
                 "partialFingerprints": {FINGERPRINT_KEY: fingerprint},

@@ -122,6 +122,9 @@ def _rows(table: CellTable, header: Header) -> tuple[list[Row], tuple | None]:
     total = None
     first_col = min(header.titles)
     label_col = cols.get("l1", first_col)
+    notes: dict = {}
+    for r, note in table.inferred:
+        notes.setdefault(r, []).append(note)
     for r in range(header.last + 1, table.max_row + 1):
         own = {key: table.text(r, col) for key, col in cols.items()}
         texts = table.row_texts(r)
@@ -148,7 +151,7 @@ def _rows(table: CellTable, header: Header) -> tuple[list[Row], tuple | None]:
                 fields[key], positions[key] = own[key], table.pos(r, col)
         previous = dict(levels)
         rows.append(Row(len(rows) + 1, MappingProxyType(fields), table.pos(r, first_col),
-                        MappingProxyType(positions)))
+                        MappingProxyType(positions), tuple(notes.get(r, ()))))
     return rows, total
 
 

@@ -36,6 +36,8 @@ class CellTable:
     sheet: str | None = None             # spreadsheet sheet (a CSV: the file's stem)
     page: int | None = None              # PDF page, 1-based
     table: int | None = None             # table number in the document or on the page, 1-based
+    row_pages: tuple = ()                # PDF: the page of each row (row 1 first) of a joined table
+    inferred: tuple = ()                 # (row, note) of what the reader inferred (input.inferred)
     _texts: dict = field(init=False, repr=False, compare=False)
     _by_row: dict = field(init=False, repr=False, compare=False)
     _merged: tuple = field(init=False, repr=False, compare=False)
@@ -83,11 +85,20 @@ class CellTable:
         if self.sheet is not None:
             return f"{self.sheet}!{col_letter(col)}{row}"
         if self.page is not None:
-            return f"第{self.page}页 表{self.table} 第{row}行"
+            return f"第{self.page_of(row)}页 表{self.table} 第{row}行"
         return f"表{self.table} 第{row}行 第{col}列"
 
+    def page_of(self, row: int) -> int | None:
+        """The PDF page a row is drawn on (a joined table runs over several pages)."""
+        if self.row_pages and 1 <= row <= len(self.row_pages):
+            return self.row_pages[row - 1]
+        return self.page
+
     def pos(self, row: int, col: int) -> Pos:
-        return Pos(row, col, cell=self.label(row, col))
+        """A sheet cell's position carries ``cell`` (申报表!D14); a Word or PDF one ``location``."""
+        if self.sheet is not None:
+            return Pos(row, col, cell=self.label(row, col))
+        return Pos(row, col, location=self.label(row, col))
 
     def origin(self, row: int, col: int) -> tuple[int, int] | None:
         """Return the top-left cell of the merged cell covering (row, col), if any."""

@@ -1,4 +1,4 @@
-"""Refuse what openpyxl should not open: non-regular or huge files, OLE2, damaged zips, zip and cell bombs."""
+"""Refuse what openpyxl or python-docx should not open: non-regular or huge files, OLE2, damaged zips, bombs."""
 from __future__ import annotations
 
 import io
@@ -14,6 +14,23 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
 _TOO_MANY_CELLS = "单元格过多（含合并区域超过 {} 个），不像是申报表，已拒绝读取"
 _RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,9})(?::\$?([A-Za-z]{1,3})\$?(\d{1,9}))?$")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What an Office zip container of one kind holds, and how messages name it."""
+
+    suffix: str             # .xlsx
+    app: str                # Excel
+    part: str               # the folder of its parts: xl/
+    cell_tags: tuple        # XML elements counted as cells (a merged range by its area)
+    legacy: str             # what an unencrypted OLE2 file of this suffix is
+
+
+XLSX = Kind(".xlsx", "Excel", "xl/", ("c", "mergeCell"),
+            "是旧版 Excel 97-2003（.xls）或其他 OLE2 复合文档，不是 .xlsx；请在 Excel 中另存为 .xlsx")
+DOCX = Kind(".docx", "Word", "word/", ("tc",),
+            "是旧版 Word 97-2003（.doc）或其他 OLE2 复合文档，不是 .docx；请在 Word 或 WPS 中另存为 .docx")
 
 
 @dataclass(frozen=True)
@@ -41,7 +58,7 @@ def check_file(path: str, limits: Limits) -> int:
     return info.st_size
 
 
-def check_container(path: str, limits: Limits) -> bytes:
+def check_container(path: str, limits: Limits, kind: Kind = XLSX) -> bytes:
     """Return the file's bytes, refusing what openpyxl should not open.
 
     OLE2 containers (password-protected workbooks, old .xls), non-zips, zip bombs
@@ -49,29 +66,29 @@ def check_container(path: str, limits: Limits) -> bytes:
     inflates) and zips that are not workbooks. openpyxl then opens these very
     bytes, so the file cannot change between the check and the read.
     """
-    head = read_regular(path)
+    head = read_regular(path, limits.file_bytes)
     if not head:
         raise ReadError("文件为空")
     if head.startswith(_OLE2_MAGIC[:4]):
         if _ENCRYPTED_STREAM in head:
-            raise ReadError("文件已加密（设有打开密码），无法读取；请在 Excel 中取消密码后另存为 .xlsx")
-        raise ReadError("是旧版 Excel 97-2003（.xls）或其他 OLE2 复合文档，不是 .xlsx；请在 Excel 中另存为 .xlsx")
+            raise ReadError(f"文件已加密（设有打开密码），无法读取；请在 {kind.app} 中取消密码后另存为 {kind.suffix}")
+        raise ReadError(kind.legacy)
     if not zipfile.is_zipfile(io.BytesIO(head)):
-        raise ReadError("不是有效的 .xlsx 文件：不是 zip 压缩包（文件可能已损坏，或扩展名与内容不符）")
+        raise ReadError(f"不是有效的 {kind.suffix} 文件：不是 zip 压缩包（文件可能已损坏，或扩展名与内容不符）")
     try:
         with zipfile.ZipFile(io.BytesIO(head)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise ReadError("不是有效的 .xlsx 文件：zip 压缩包已损坏，无法解压") from None
-    _check_members(members, limits)
-    _check_cells(head, members, limits.cells)
+        raise ReadError(f"不是有效的 {kind.suffix} 文件：zip 压缩包已损坏，无法解压") from None
+    _check_members(members, limits, kind)
+    _check_cells(head, members, limits.cells, kind)
     return head
 
 
-def _check_members(members: list, limits: Limits) -> None:
+def _check_members(members: list, limits: Limits, kind: Kind) -> None:
     """Refuse too many members, zip bombs by total size or ratio, and zips that are no workbook."""
     if len(members) > limits.members:
-        raise ReadError(f"zip 压缩包内文件过多（{len(members)} 个），不是正常的 .xlsx 工作簿")
+        raise ReadError(f"zip 压缩包内文件过多（{len(members)} 个），不是正常的 {kind.suffix} 文件")
     total = sum(m.file_size for m in members)
     if total > limits.uncompressed:
         raise ReadError(f"疑似 zip 炸弹：解压后共 {total} 字节，超过上限 {limits.uncompressed} 字节，已拒绝读取")
@@ -80,11 +97,12 @@ def _check_members(members: list, limits: Limits) -> None:
             ratio = m.file_size // max(m.compress_size, 1)
             raise ReadError(f"疑似 zip 炸弹：{m.filename} 的压缩比约为 {ratio}:1，已拒绝读取")
     names = {m.filename for m in members}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ReadError("是 zip 压缩包，但不是 Excel 工作簿（缺少 [Content_Types].xml 或 xl/ 目录）")
+    if "[Content_Types].xml" not in names or not any(n.startswith(kind.part) for n in names):
+        what = "Excel 工作簿" if kind is XLSX else f"{kind.app} 文档"
+        raise ReadError(f"是 zip 压缩包，但不是 {what}（缺少 [Content_Types].xml 或 {kind.part} 目录）")
 
 
-def _check_cells(data: bytes, members, max_cells: int) -> None:
+def _check_cells(data: bytes, members, max_cells: int, kind: Kind = XLSX) -> None:
     """Refuse a workbook of more than max_cells cells, every cell of a merged range counted.
 
     Each XML part under xl/ is streamed through expat (bounded by the sizes checked
@@ -98,7 +116,7 @@ def _check_cells(data: bytes, members, max_cells: int) -> None:
     def start(name: str, attrs: dict) -> None:
         nonlocal count
         local = name.rpartition(" ")[2]
-        if local == "c":
+        if local == kind.cell_tags[0]:
             count += 1
         elif local == "mergeCell":
             count += _range_area(attrs.get("ref", ""))
@@ -107,7 +125,7 @@ def _check_cells(data: bytes, members, max_cells: int) -> None:
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for member in members:
-            if not (member.filename.startswith("xl/") and member.filename.endswith(".xml")):
+            if not (member.filename.startswith(kind.part) and member.filename.endswith(".xml")):
                 continue
             parser = expat.ParserCreate(namespace_separator=" ")
             parser.StartElementHandler = start

@@ -227,14 +227,15 @@ def read_text(path: str) -> tuple[str, str]:
     return decode(read_regular(path))
 
 
-def read_regular(path: str) -> bytes:
-    """Return the bytes of a regular file of at most MAX_FILE_BYTES; raise ReadError.
+def read_regular(path: str, limit: int | None = None) -> bytes:
+    """Return the bytes of a regular file of at most ``limit`` (MAX_FILE_BYTES); raise ReadError.
 
     Read through core.safeio (regular files only, opened without blocking, checked again on
     the open file); the message leaves out the path, which the finding carries.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
-        return safeio.read_bytes(path, "form")
+        return safeio.read_bytes(path, "form", limit=limit)
     except safeio.InputError as err:
         raise ReadError(err.reason) from None
 

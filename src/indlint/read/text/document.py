@@ -34,13 +34,18 @@ def import_text(path: Path, corrections: dict | None = None) -> ImportResult:
     except safeio.InputError as err:
         return ImportResult((), (f"{safeio.shown(path.name)}：无法读取文件（{err.reason}）",),
                             path.name)
+    return import_data(data, path.name, corrections)
+
+
+def import_data(data: bytes, name: str, corrections: dict | None = None) -> ImportResult:
+    """Read every indicator table of a text file's bytes (already read, within a size cap)."""
     text, problem = _decode(data)
     if problem:
-        return ImportResult((), (f"{path.name}：{problem}",), path.name)
-    forms, messages = _read_document(text.splitlines(), path.name)
-    file_corrections = (corrections or {}).get(path.name) or []
-    forms, more = apply_corrections(forms, file_corrections, path.name)
-    return ImportResult(tuple(forms), tuple(messages + more), path.name)
+        return ImportResult((), (f"{name}：{problem}",), name)
+    forms, messages = _read_document(text.splitlines(), name)
+    file_corrections = (corrections or {}).get(name) or []
+    forms, more = apply_corrections(forms, file_corrections, name)
+    return ImportResult(tuple(forms), tuple(messages + more), name)
 
 
 def to_yaml(result: ImportResult) -> str:

@@ -1,0 +1,227 @@
+"""Read 申报表 / 自评表 tables from PDF files with a text layer (pdfplumber): ruled tables → cell tables → forms.
+
+Only text inside a table's ruled cells is read, so page headers, footers, page numbers and
+URLs are never rows. A table that runs on over a page break is joined to its start (a
+repeated header row dropped), and a merged cell cut by the break is one cell again.
+"""
+from __future__ import annotations
+
+import bisect
+import io
+import re
+from dataclasses import dataclass
+
+from indlint.core.model import Document
+from indlint.read.forms import forms_of
+from indlint.read.header import NO_HEADER, find_header
+from indlint.read.table import Cell, CellTable
+from indlint.read.yamlform import ReadError, read_regular
+
+#: A PDF larger than this, or of more pages, is refused before its pages are read.
+MAX_PDF_BYTES = 32 * 1024 * 1024
+MAX_PAGES = 300
+#: Edges closer than this (points) are one grid line.
+_SNAP = 1.5
+NEEDS_OCR = ("PDF 没有文字层（是扫描件或图片），indlint 无法读取图片中的文字；"
+             "请先用 OCR 文字识别转成带文字的 PDF，或改用原始的 Word / Excel 文件")
+NO_TABLE = "PDF 中没有找到带边框的表格；指标表应是有表格线的表格"
+
+
+@dataclass
+class _Part:
+    """One table as found on one page: its grid, cells and where its edges lie."""
+
+    page: int
+    cells: list            # Cell, rows and columns 1-based within this part
+    xs: list               # column edges (points)
+    rows: int
+    top_open: bool         # the table starts at the top of its page area (may continue a table)
+
+
+def read_pdf(path: str) -> Document:
+    """Read a PDF; every ruled table with an indicator header (joined over pages) is one form."""
+    try:
+        data = read_regular(path, MAX_PDF_BYTES)
+        tables = pdf_tables(data, path)
+        forms = forms_of(tables, required=False)
+        if not forms:
+            return Document(path, error=NO_HEADER if tables else NO_TABLE, no_table=True)
+        return Document(path, forms, encoding="pdf")
+    except ReadError as err:
+        return Document(path, error=str(err))
+    except Exception as err:  # noqa: BLE001 — a reader never raises (formats.md: input.invalid)
+        return Document(path, error=f"读取 PDF 文件时出错（{type(err).__name__}）")
+
+
+def pdf_tables(data: bytes, path: str) -> list[CellTable]:
+    """The document's tables, joined over page breaks, as cell tables 表1, 表2 …"""
+    if not data:
+        raise ReadError("文件为空")
+    if b"%PDF-" not in data[:1024]:
+        raise ReadError("不是 PDF 文件（缺少 %PDF- 文件头），文件可能已损坏或扩展名与内容不符")
+    parts, any_text = [], False
+    with _open(data) as pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise ReadError(f"PDF 共 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页，已拒绝读取；请拆分后再检查")
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = [c for c in page.chars if c.get("text", "").strip()]
+            any_text = any_text or bool(chars)
+            parts += _page_parts(page, number, chars)
+    if not any_text:
+        raise ReadError(NEEDS_OCR)
+    return [table for n, group in enumerate(_joined(parts), start=1)
+            for table in [_cell_table(group, path, n)]]
+
+
+def _open(data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        len(pdf.pages)                    # parses the page tree: a damaged file fails here
+        return pdf
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReadError("PDF 已加密（设有打开密码），无法读取；请去掉密码后再检查") from None
+    except PDFSyntaxError:
+        raise ReadError("PDF 文件已损坏或不完整（可能下载中断），无法读取") from None
+    except Exception as err:  # noqa: BLE001 — pdfminer raises many kinds on damaged files
+        if "password" in str(err).lower() or "encrypt" in type(err).__name__.lower():
+            raise ReadError("PDF 已加密（设有打开密码），无法读取；请去掉密码后再检查") from None
+        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{type(err).__name__}）") from None
+
+
+# ---- one page: ruled tables → grid cells with their text ----------------------------------
+
+def _page_parts(page, number: int, chars: list) -> list[_Part]:
+    parts = []
+    tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+    for table in tables:
+        boxes = [c for c in table.cells if c]
+        if not boxes:
+            continue
+        xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
+        ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
+        grid = [(_at(ys, b[1]), _at(ys, b[3]), _at(xs, b[0]), _at(xs, b[2]), b) for b in boxes]
+        texts = _cell_texts(grid, xs, ys, chars)
+        cells = [Cell(r0 + 1, c0 + 1, texts.get(i, ""), max(r1 - r0, 1), max(c1 - c0, 1))
+                 for i, (r0, r1, c0, c1, _) in enumerate(grid)]
+        above = [c for c in chars if c["bottom"] <= table.bbox[1] and c["top"] > page.height * 0.08]
+        parts.append(_Part(number, cells, xs, len(ys) - 1, top_open=not above))
+    return parts
+
+
+def _edges(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+def _at(edges: list[float], value: float) -> int:
+    i = bisect.bisect_left(edges, value - _SNAP)
+    return min(i, len(edges) - 1)
+
+
+def _cell_texts(grid, xs, ys, chars) -> dict[int, str]:
+    """The text of each cell: the characters whose centre lies in it, line by line."""
+    owner = {}
+    for i, (r0, r1, c0, c1, _) in enumerate(grid):
+        for r in range(r0, max(r1, r0 + 1)):
+            for c in range(c0, max(c1, c0 + 1)):
+                owner[(r, c)] = i
+    found: dict[int, list] = {}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+            continue
+        c = bisect.bisect_right(xs, cx) - 1
+        r = bisect.bisect_right(ys, cy) - 1
+        i = owner.get((r, c))
+        if i is not None:
+            found.setdefault(i, []).append(ch)
+    return {i: _text(chs) for i, chs in found.items()}
+
+
+def _text(chars: list) -> str:
+    """Characters → text: lines by their top, each left to right; wrapped lines joined."""
+    lines: list[list] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= ch["size"] * 0.5:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = ""
+    for line in lines:
+        piece = "".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])).strip()
+        if out and piece and out[-1].isascii() and out[-1].isalpha() and piece[0].isascii() \
+                and piece[0].isalpha():
+            out += " "
+        out += piece
+    return re.sub(r"[ \t]+", " ", out).strip()
+
+
+# ---- pages → tables: a table cut by a page break is joined again ---------------------------
+
+def _joined(parts: list[_Part]) -> list[list[_Part]]:
+    groups: list[list[_Part]] = []
+    for part in parts:
+        last = groups[-1][-1] if groups else None
+        if last is not None and part.page == last.page + 1 and part.top_open \
+                and _same_columns(last.xs, part.xs) and _continues(part):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3 for x, y in zip(a, b))
+
+
+def _continues(part: _Part) -> bool:
+    """A continuation has no header, or a repeated header on its first row (no project block)."""
+    header = find_header(CellTable("", tuple(part.cells), table=1))
+    return header is None or header.top == 1
+
+
+def _cell_table(group: list[_Part], path: str, number: int) -> CellTable:
+    cells: list[Cell] = list(group[0].cells)
+    pages = [group[0].page] * group[0].rows
+    inferred: list[tuple[int, str]] = []
+    head = find_header(CellTable("", tuple(cells), table=1))
+    for part in group[1:]:
+        offset = len(pages)
+        own = CellTable("", tuple(part.cells), table=1)
+        header = find_header(own)
+        skip = header.last if header is not None and header.top == 1 else 0   # repeated header
+        levels = {head.columns.get(k) for k in ("l1", "l2")} if head is not None else {1, 2}
+        bottom = {c.col: i for i, c in enumerate(cells) if c.row + c.row_span - 1 == offset}
+        for cell in part.cells:
+            if cell.row <= skip:
+                continue
+            row = cell.row - skip + offset
+            i = bottom.get(cell.col)
+            if cell.row == skip + 1 and i is not None and _one_cell(cells[i], cell):
+                # A merged cell cut by the page break: drawn on both pages, its text on one.
+                above = cells[i]
+                text = above.text or cell.text
+                cells[i] = Cell(above.row, above.col, text, above.row_span + cell.row_span, above.col_span)
+                if cell.col in levels and text:
+                    first = row if above.text else above.row
+                    last = row + cell.row_span - 1 if above.text else offset
+                    inferred += [(r, f"跨页的合并单元格「{text}」只在一页上写出，已用于整个合并范围")
+                                 for r in range(first, last + 1)]
+                continue
+            cells.append(Cell(row, cell.col, cell.text, cell.row_span, cell.col_span))
+        pages += [part.page] * (part.rows - skip)
+    return CellTable(path, tuple(cells), page=group[0].page, table=number,
+                     row_pages=tuple(pages), inferred=tuple(inferred))
+
+
+def _one_cell(above: Cell, below: Cell) -> bool:
+    """True when the cells at a page break are the two halves of one merged cell."""
+    return above.col_span == below.col_span and (not above.text or not below.text) and \
+        (above.row_span > 1 or below.row_span > 1)
