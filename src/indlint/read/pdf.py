@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import bisect
 import io
+import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from indlint.core.model import Document
@@ -25,6 +27,13 @@ _SNAP = 1.5
 NEEDS_OCR = ("PDF 没有文字层（是扫描件或图片），indlint 无法读取图片中的文字；"
              "请先用 OCR 文字识别转成带文字的 PDF，或改用原始的 Word / Excel 文件")
 NO_TABLE = "PDF 中没有找到带边框的表格；指标表应是有表格线的表格"
+#: Fonts embedded by browsers and Office often map CJK glyphs to the Kangxi radicals
+#: (⽬ U+2F6C for 目) or the radical supplement: read them as the ideographs a person sees.
+_SIMPLIFIED_RADICALS = ("⺁厂 ⺇几 ⺌小 ⺟母 ⺠民 ⺡氵 ⺮竹 ⻄西 ⻆角 ⻉贝 ⻋车 ⻌辶 ⻍辶 ⻏阝 ⻐阝 ⻔门 ⻓长 "
+                        "⻘青 ⻙韦 ⻚页 ⻛风 ⻜飞 ⻝食 ⻢马 ⻣骨 ⻤鬼 ⻥鱼 ⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻬齐 ⻮齿 "
+                        "⻰龙 ⻳龟 ⻅见 ⻒钅 ⻊足 ⻈讠 ⻇户 ⺼肉 ⻁虎")
+_RADICALS = {**{c: unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)},
+             **{ord(pair[0]): pair[1] for pair in _SIMPLIFIED_RADICALS.split()}}
 
 
 @dataclass
@@ -74,6 +83,8 @@ def pdf_tables(data: bytes, path: str) -> list[CellTable]:
 
 
 def _open(data: bytes):
+    # pdfminer logs font and syntax warnings; a reviewer's terminal must not get them.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -142,76 +153,93 @@ def _cell_texts(grid, xs, ys, chars) -> dict[int, str]:
         i = owner.get((r, c))
         if i is not None:
             found.setdefault(i, []).append(ch)
-    return {i: _text(chs) for i, chs in found.items()}
+    return {i: _text(chs, grid[i][4][2]) for i, chs in found.items()}
 
 
-def _text(chars: list) -> str:
-    """Characters → text: lines by their top, each left to right; wrapped lines joined."""
+def _text(chars: list, right: float) -> str:
+    """Characters → text: lines by their top, each left to right; wrapped lines joined.
+
+    A line that stops well short of the cell's right edge ended a paragraph: the break is kept.
+    """
     lines: list[list] = []
     for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         if lines and abs(ch["top"] - lines[-1][0]["top"]) <= ch["size"] * 0.5:
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    out = ""
+    out, short = "", False
     for line in lines:
-        piece = "".join(c["text"] for c in sorted(line, key=lambda c: c["x0"])).strip()
-        if out and piece and out[-1].isascii() and out[-1].isalpha() and piece[0].isascii() \
+        line.sort(key=lambda c: c["x0"])
+        piece = "".join(c["text"] for c in line).strip()
+        if out and piece and short:
+            out += "\n"
+        elif out and piece and out[-1].isascii() and out[-1].isalpha() and piece[0].isascii() \
                 and piece[0].isalpha():
             out += " "
         out += piece
-    return re.sub(r"[ \t]+", " ", out).strip()
+        short = line[-1]["x1"] < right - 3 * line[-1]["size"]
+    return re.sub(r"[ \t]+", " ", out.translate(_RADICALS)).strip()
 
 
 # ---- pages → tables: a table cut by a page break is joined again ---------------------------
 
 def _joined(parts: list[_Part]) -> list[list[_Part]]:
+    """Group the parts of each table: a part at the top of the next page continues the last one."""
     groups: list[list[_Part]] = []
     for part in parts:
         last = groups[-1][-1] if groups else None
         if last is not None and part.page == last.page + 1 and part.top_open \
-                and _same_columns(last.xs, part.xs) and _continues(part):
+                and _same_width(last.xs, part.xs) and _continues(groups[-1], part):
             groups[-1].append(part)
         else:
             groups.append([part])
     return groups
 
 
-def _same_columns(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= 3 for x, y in zip(a, b))
+def _same_width(a: list[float], b: list[float]) -> bool:
+    return abs(a[0] - b[0]) <= 3 and abs(a[-1] - b[-1]) <= 3
 
 
-def _continues(part: _Part) -> bool:
-    """A continuation has no header, or a repeated header on its first row (no project block)."""
-    header = find_header(CellTable("", tuple(part.cells), table=1))
+def _header(cells) -> object:
+    return find_header(CellTable("", tuple(cells), table=1))
+
+
+def _continues(group: list[_Part], part: _Part) -> bool:
+    """True when a part goes on with the group's table rather than starting a form of its own.
+
+    It does when it has no header (rows going on), or a header on its first row: repeated
+    (the group has one) or the first (the group so far is the project block above it).
+    """
+    header = _header(part.cells)
     return header is None or header.top == 1
 
 
 def _cell_table(group: list[_Part], path: str, number: int) -> CellTable:
-    cells: list[Cell] = list(group[0].cells)
-    pages = [group[0].page] * group[0].rows
+    xs = _edges([x for part in group for x in part.xs])
+    cells: list[Cell] = []
+    pages: list[int] = []
     inferred: list[tuple[int, str]] = []
-    head = find_header(CellTable("", tuple(cells), table=1))
-    for part in group[1:]:
+    head = None
+    for part in group:
         offset = len(pages)
-        own = CellTable("", tuple(part.cells), table=1)
-        header = find_header(own)
-        skip = header.last if header is not None and header.top == 1 else 0   # repeated header
-        levels = {head.columns.get(k) for k in ("l1", "l2")} if head is not None else {1, 2}
+        own = [_on_grid(c, part.xs, xs) for c in part.cells]
+        header = _header(own)
+        skip = header.last if head is not None and header is not None and header.top == 1 else 0
+        head = head or (_header(cells + [_shifted(c, offset) for c in own]) if header else None)
+        levels = {head.columns.get(k) for k in ("l1", "l2")} if head is not None else set()
         bottom = {c.col: i for i, c in enumerate(cells) if c.row + c.row_span - 1 == offset}
-        for cell in part.cells:
+        for cell in own:
             if cell.row <= skip:
-                continue
+                continue                      # the header row repeated on the new page
             row = cell.row - skip + offset
             i = bottom.get(cell.col)
-            if cell.row == skip + 1 and i is not None and _one_cell(cells[i], cell):
+            if offset and cell.row == skip + 1 and i is not None and _one_cell(cells[i], cell):
                 # A merged cell cut by the page break: drawn on both pages, its text on one.
                 above = cells[i]
                 text = above.text or cell.text
                 cells[i] = Cell(above.row, above.col, text, above.row_span + cell.row_span, above.col_span)
                 if cell.col in levels and text:
-                    first = row if above.text else above.row
-                    last = row + cell.row_span - 1 if above.text else offset
+                    first, last = (row, row + cell.row_span - 1) if above.text else (above.row, offset)
                     inferred += [(r, f"跨页的合并单元格「{text}」只在一页上写出，已用于整个合并范围")
                                  for r in range(first, last + 1)]
                 continue
@@ -219,6 +247,17 @@ def _cell_table(group: list[_Part], path: str, number: int) -> CellTable:
         pages += [part.page] * (part.rows - skip)
     return CellTable(path, tuple(cells), page=group[0].page, table=number,
                      row_pages=tuple(pages), inferred=tuple(inferred))
+
+
+def _on_grid(cell: Cell, own: list[float], xs: list[float]) -> Cell:
+    """A part's cell with its columns counted on the joined table's grid."""
+    start = _at(xs, own[cell.col - 1])
+    end = _at(xs, own[min(cell.col - 1 + cell.col_span, len(own) - 1)])
+    return Cell(cell.row, start + 1, cell.text, cell.row_span, max(end - start, 1))
+
+
+def _shifted(cell: Cell, offset: int) -> Cell:
+    return Cell(cell.row + offset, cell.col, cell.text, cell.row_span, cell.col_span)
 
 
 def _one_cell(above: Cell, below: Cell) -> bool:
