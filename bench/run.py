@@ -321,7 +321,10 @@ def main() -> None:
     api = serve_api(3 if quick else 5)
     report_serve(api)
 
-    # 5. Targets.
+    # 5. Word, old Excel and PDF forms (start-up included).
+    formats = bench_formats(cold_runs)
+
+    # 6. Targets.
     c_wall, c_rss, c_ratio = results["cold"]
     rows_ = [
         ("cold start ≤ 2× yamllint", f"{c_ratio:.2f}× ({c_wall * 1000:.0f} ms vs {yl_wall * 1000:.0f} ms)",
@@ -339,6 +342,9 @@ def main() -> None:
         ("serve API, 10 forms < 3 s", "not available" if api is None else f"{api:.2f} s",
          None if api is None else api < 3),
     ]
+    for name, (wall, limit) in formats.items():
+        rows_.append((f"{name} < {limit:g} s", "not measured" if wall is None else f"{wall:.2f} s",
+                      None if wall is None else wall < limit))
     print("targets" + (" (--quick: indicative only)" if quick else ""))
     print(f"  {'target':<30} {'measured':<48} result")
     for name, figure, ok in rows_:
@@ -385,6 +391,41 @@ def report_serve(seconds: float | None) -> None:
         return
     print(f"serve API: ten seed forms in one POST /api/check, median {seconds:.2f} s "
           f"(target < 3 s: {'met' if seconds < 3 else 'NOT MET'})\n")
+
+
+def bench_formats(runs: int) -> dict:
+    """Time `indlint check` on a typical .docx and .xls form and a 30-page PDF of forms."""
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    import make_word_pdf_xls as fx
+
+    out = OUT / "formats"
+    out.mkdir(parents=True, exist_ok=True)
+    fx.make_docx(out)
+    fx.make_xls(out)
+    results: dict = {}
+    print(f"formats: indlint check on one file, median of {runs} runs (start-up included)")
+    for name, path in (("typical .docx", out / f"{fx.WORD}.docx"), ("typical .xls", out / f"{fx.XLS}.xls")):
+        wall, _ = median_of([str(INDLINT), "check", str(path)], runs)
+        print(f"  {name:<16} {wall:7.2f} s")
+        results[name] = (wall, 0.5)
+    pdf = out / "forms-30-pages.pdf"
+    if not pdf.exists() and fx.chromium() is not None:
+        html = out / "forms-30-pages.html"
+        pages = [fx.table_html(fx.classic(fx.seed_form("001", 1)), "项目支出绩效目标申报表", True)] * 10
+        body = "<div style='break-after: page'></div>".join(p.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+                                                           for p in pages)
+        html.write_text(pages[0].split("<body>", 1)[0] + "<body>" + body + "</body></html>", encoding="utf-8")
+        fx.print_pdf(html, pdf)
+    if pdf.exists():
+        import pypdfium2  # noqa: F401 — pdfplumber's dependency, to count the pages
+        count = len(pypdfium2.PdfDocument(str(pdf)))
+        wall, _ = median_of([str(INDLINT), "check", str(pdf)], max(1, runs // 2))
+        print(f"  PDF, {count} pages   {wall:7.2f} s\n")
+        results[f"{count}-page PDF"] = (wall, 10.0)
+    else:
+        print("  PDF: Chromium not found, not measured\n")
+        results["30-page PDF"] = (None, 10.0)
+    return results
 
 
 def load_seeds_of(path: Path) -> list[dict]:
