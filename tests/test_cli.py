@@ -100,8 +100,10 @@ def test_folder_is_searched(tmp_path):
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "a.yaml", GOOD)
     write(tmp_path, "notes.txt", "not a form")
-    doc = json.loads(run("check", "--format", "json", str(tmp_path)).output)
+    result = run("check", "--format", "json", str(tmp_path))
+    doc = json.loads(result.stdout)
     assert doc["summary"]["files"] == 1
+    assert "跳过 1 个不含指标表的文件" in result.stderr      # notes.txt: a walked file, no table
 
 
 def test_usage_errors_exit_two(tmp_path):

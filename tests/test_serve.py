@@ -361,3 +361,37 @@ def test_indlint_serve_starts_prints_its_address_and_serves(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _word_form(out: Path) -> Path:
+    """The Word fixture (tests/fixtures/make_word_pdf_xls.py builds it; never committed)."""
+    import subprocess
+    import sys
+
+    script = FIXTURES / "make_word_pdf_xls.py"
+    subprocess.run([sys.executable, "-B", str(script), str(out), "docx"], check=True,
+                   capture_output=True, timeout=300)
+    return out / "jiuliting_2026_word.docx"
+
+
+def test_a_word_upload_offers_its_commented_copy(checker, tmp_path):
+    """Issue 13 in the page: each uploaded .docx gets a copy with the findings as comments."""
+    import zipfile
+
+    word = _word_form(tmp_path)
+    original = word.read_bytes()
+    c = client(checker)
+    job = c.post("/jobs", headers=ORIGIN, files=upload(("申报表.docx", original))).json()
+    status = wait(c, job["id"])
+    assert status["state"] == "done", status
+    keys = {d["key"] for d in status["downloads"]}
+    assert {"yaml-1", "docx-1"} <= keys
+    got = c.get(f"/jobs/{job['id']}/download/docx-1")
+    assert got.status_code == 200 and "wordprocessingml" in got.headers["content-type"]
+    assert "filename*=UTF-8''" in got.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        comments = archive.read("word/comments.xml").decode("utf-8")
+    assert "VL05" in comments and "indlint" in comments
+    findings = json.loads(c.get(f"/jobs/{job['id']}/download/json").text)["findings"]
+    assert all(f["path"] == "申报表.docx" for f in findings)
+    assert any(f.get("location", "").startswith("表2 ") for f in findings)

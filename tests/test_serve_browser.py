@@ -134,6 +134,40 @@ def test_a_reviewer_checks_workbooks_in_the_browser(server, browser, tmp_path):
     assert all(c.comment.author == "indlint" for c in notes)
 
 
+def test_a_reviewer_gets_a_commented_word_copy_in_the_browser(server, browser, tmp_path):
+    """Issue 13 in the page: a Word form uploaded, its copy with comments downloaded."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    subprocess.run([sys.executable, "-B", str(FIXTURES / "make_word_pdf_xls.py"), str(tmp_path),
+                    "docx"], check=True, capture_output=True, timeout=300)
+    word = tmp_path / "jiuliting_2026_word.docx"
+    browser.get(server.url + "/")
+    browser.find_element(By.ID, "files").send_keys(str(word))
+    browser.find_element(By.ID, "start").click()
+    WebDriverWait(browser, 120).until(until.visibility_of_element_located((By.ID, "result")))
+    assert "检查完成" in browser.find_element(By.ID, "status").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#files tbody tr")
+    assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == [word.name]
+    expected = _api_findings(server.url, [word])
+    browser.switch_to.frame(browser.find_element(By.ID, "report"))
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert all(f["location"] in page for f in expected if f["severity"] == "error")
+    browser.switch_to.default_content()
+
+    rows[0].find_element(By.PARTIAL_LINK_TEXT, "加批注的副本").click()
+    saved = _wait_for_file(browser.downloads, ".docx")
+    with zipfile.ZipFile(saved) as archive:
+        comments = archive.read("word/comments.xml").decode("utf-8")
+    errors = {f["rule"] for f in expected if f["severity"] == "error"}
+    assert errors and all(rule in comments for rule in errors)
+
+
 def _api_findings(url: str, paths: list[Path]) -> list[dict]:
     """The same files through POST /api/check (a real HTTP request, as another system sends it)."""
     import httpx

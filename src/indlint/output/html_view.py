@@ -49,6 +49,7 @@ class StyleNote:
     written: str
     normal: str
     rule: str
+    location: str | None = None   # 表2 第6行 第4列 for Word and PDF (as every finding shows it)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ def style_notes(form: Form, findings: Iterable[Finding]) -> list[StyleNote]:
             row = form.rows[f.row - 1]
             text = value_text(row)
             out.append(StyleNote(f.row, row.get("name").strip(), text,
-                                 normalise_notation(text).strip(), f.rule))
+                                 normalise_notation(text).strip(), f.rule, f.location))
     return out
 
 

@@ -231,10 +231,23 @@ def findings_xlsx(offer: _Offer, linter, results) -> None:
     offer.add("workbook", "全部审核意见（Excel）", "审核意见.xlsx", path)
 
 
+def annotated_docx(offer: _Offer, index: int, upload: Upload, doc: Document, findings) -> str | None:
+    """The reviewer's own Word form with the findings as comments (``report --docx-out``)."""
+    from indlint.output.docx_annotate import annotate_docx
+
+    if not upload.path.lower().endswith(".docx") or doc.error is not None:
+        return None
+    key = f"docx-{index}"
+    filename = f"{_stem(upload)}-审核意见.docx"
+    path = offer.path_for(key, filename)
+    annotate_docx(upload.path, path, findings)
+    os.chmod(path, 0o600)
+    offer.add(key, f"{upload.name} 加批注的副本", filename, path)
+    return key
+
+
 # Extension points. Each hook writes one more download:
 #   BATCH_OUTPUTS: (offer, linter, results) -> None, once per batch;
 #   FILE_OUTPUTS:  (offer, index, upload, doc, findings) -> key or None, once per uploaded file.
-# The findings workbook (`check -o xlsx:`, issue 15) belongs in BATCH_OUTPUTS and the annotated
-# Word copy (`report --docx-out`, issue 13) in FILE_OUTPUTS, beside annotated_xlsx.
 BATCH_OUTPUTS: list[Callable] = [findings_xlsx]
-FILE_OUTPUTS: list[Callable] = [yaml_import, annotated_xlsx]
+FILE_OUTPUTS: list[Callable] = [yaml_import, annotated_xlsx, annotated_docx]
