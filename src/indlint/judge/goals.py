@@ -8,7 +8,9 @@ from indlint.judge.selfeval import plain_number
 from indlint.values.units import Units
 from indlint.values.values import UnitKind
 
-_QUANTITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\d\s，,。；;、:：()（）]{1,4})")
+# A number starts where a digit run starts and has at most 20 digits a side: linear time on a
+# 20,000-digit run (an unbounded ``\d+`` retried from every digit was quadratic).
+_QUANTITY = re.compile(r"(?<!\d)(\d{1,20}(?:[.,]\d{1,20})?)\s*([^\d\s，,。；;、:：()（）]{1,4})")
 #: Bounds on the work one goal text can cause (a goal is a paragraph or two).
 MAX_GOAL_CHARS = 20_000
 MAX_PROMISES = 100
@@ -17,7 +19,6 @@ _SENTENCE = re.compile(r"[^。；;\n]+")
 _LEAD = re.compile(r"(?:不少于|不低于|不超过|超过|达到|至少|共计|总计|合计|累计|约|达|共|计|逾)$")
 _WINDOW = 6
 _CLAUSE = re.compile(r"[，,、:：!！?？]|目标\d+")
-_PARAGRAPH = re.compile(r"\s*\n\s*")
 # Kinds a goal may promise that an indicator should measure. Money is the budget's, dates
 # are deadlines, and lengths and areas (长4.5米, 占地300平方米) describe how a thing is
 # built rather than how many outputs there are (labelling.md: "a quantity of an output").
@@ -121,7 +122,8 @@ def _bigrams(text: str) -> set[str]:
 
 def repeated_paragraphs(goal: str) -> list[str]:
     """Paragraphs (or sentences, for one-paragraph text) that appear more than once."""
-    parts = [p for p in _PARAGRAPH.split(goal or "") if p.strip()]
+    # Lines, not a split on \s*\n\s* (quadratic on a long run of spaces).
+    parts = [p for p in (goal or "").split("\n") if p.strip()]
     if len(parts) < 2:
         parts = [s for s in _SENTENCE.findall(goal or "") if s.strip()]
     seen, repeated = set(), []

@@ -1,6 +1,8 @@
 """Load rule files strictly (rules/<family>/<ID>.yaml) into a RuleSet; load profiles."""
 from __future__ import annotations
 
+import math
+import os
 import re
 import string
 from dataclasses import dataclass
@@ -135,8 +137,31 @@ def rule_files(extra_paths: Iterable[str] = ()) -> list[tuple[str, Traversable |
              if family.is_dir() and family.name not in _NOT_RULES
              for f in sorted(family.iterdir(), key=lambda p: p.name) if f.name.endswith(".yaml")]
     for extra in extra_paths:
-        found += [(str(p), p) for p in sorted(Path(extra).rglob("*.yaml"))]
+        found += [(str(p), p) for p in _walk(Path(extra))]
     return found
+
+
+#: A rule folder holds a few dozen files: a walk that meets more entries (``rule-paths: [/]``)
+#: or deeper folders stops with a message rather than reading the whole file system.
+MAX_WALK_ENTRIES = 10_000
+MAX_WALK_DEPTH = 8
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The *.yaml entries under a rule folder: links to folders not followed, folders that
+    cannot be listed (or vanish, as under /proc) skipped, and a bound on entries and depth."""
+    seen, found = 0, []
+    for here, dirs, files in os.walk(folder, onerror=lambda err: None, followlinks=False):
+        seen += len(dirs) + len(files)
+        if seen > MAX_WALK_ENTRIES:
+            raise RuleError(f"{safeio.shown(folder)}: rule-paths 中的文件夹条目过多（超过 "
+                            f"{MAX_WALK_ENTRIES} 个），请指向只放规则文件的文件夹")
+        if len(Path(here).relative_to(folder).parts) >= MAX_WALK_DEPTH:
+            dirs.clear()
+        # A folder, FIFO or broken link named *.yaml is listed, and refused by the safe reader.
+        found += [Path(here) / f for f in files + dirs if f.endswith(".yaml")]
+        dirs[:] = [d for d in dirs if not d.endswith(".yaml")]
+    return sorted(found)
 
 
 def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
@@ -227,6 +252,7 @@ def _build(path: str, data: dict, categories, lexicons) -> Rule:
     if missing:
         raise RuleFieldError("id", f"缺少字段 {', '.join(missing)}")
     _check_types(data)
+    _check_finite(data)
     _check_envelope(path, data, categories)
     check = build_kind(data["check"], lexicons)
     _check_placeholders(data, check)
@@ -269,15 +295,37 @@ def _check_examples(examples) -> None:
     for verdict, rows in examples.items():
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise RuleFieldError("examples", f"examples.{verdict} 应为指标行（映射）的列表")
-        for row in rows:
-            if not all(_flat(v) for v in row.values() if not isinstance(v, list)) or \
-                    not all(isinstance(r, dict) and all(map(_flat, r.values()))
-                            for v in row.values() if isinstance(v, list) for r in v):
-                raise RuleFieldError("examples", f"examples.{verdict} 的字段值应为文字或数字")
+        if not all(_form_example(r) if "indicators" in r else _row(r) for r in rows):
+            raise RuleFieldError("examples", f"examples.{verdict} 应为指标行（字段值为文字或数字），"
+                                             "或含 indicators 指标行列表的整表示例")
 
 
-def _flat(value) -> bool:
-    return value is None or isinstance(value, (str, int, float, dict))
+def _scalar(value) -> bool:
+    return value is None or isinstance(value, (str, int, float))
+
+
+def _row(row) -> bool:
+    """An example indicator row: text keys, text or number values (what explain shows)."""
+    return isinstance(row, dict) and all(isinstance(k, str) and _scalar(v) for k, v in row.items())
+
+
+def _form_example(form: dict) -> bool:
+    """A whole-form example: a list of rows, other fields text or one flat mapping (budget)."""
+    rows = form["indicators"]
+    return isinstance(rows, list) and all(map(_row, rows)) and all(
+        isinstance(k, str) and (_scalar(v) or _row(v)) for k, v in form.items() if k != "indicators")
+
+
+def _check_finite(data: dict) -> None:
+    """No NaN or infinity anywhere in a rule (``.nan`` and ``.inf`` are valid YAML floats)."""
+    for key, value in data.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, float) and not math.isfinite(item):
+                raise RuleFieldError(str(key), f"{key} 中的数值应为有限数（不能是 .nan 或 .inf）")
+            stack.extend(item.values() if isinstance(item, dict) else
+                         item if isinstance(item, list) else ())
 
 
 def _check_envelope(path: str, data: dict, categories) -> None:
@@ -293,15 +341,22 @@ def _check_envelope(path: str, data: dict, categories) -> None:
 
 
 def _check_placeholders(data: dict, check) -> None:
+    """Messages use plain ``{name}`` placeholders only: no format spec, conversion or index
+    (``{name:>1500000000}`` would allocate gigabytes, ``{name:d}`` fails on text)."""
     allowed = ROW_VARS | set(getattr(check, "fields", ()))
     for key in ("message", "suggestion"):
         try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(str(data[key]))]
+            fields = [(name, spec, conv) for _, name, spec, conv
+                      in string.Formatter().parse(str(data[key])) if name is not None]
         except ValueError as err:
             raise RuleFieldError(key, f"{key} 的花括号不成对：{err}") from None
-        for name in fields:
-            if name and name not in allowed:
-                raise RuleFieldError(key, f"{key} 中的占位符 {{{name}}} 未定义")
+        for name, spec, conv in fields:
+            if spec or conv:
+                shown = f"{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}"[:60]
+                raise RuleFieldError(key, f"{key} 中的占位符 {{{shown}}} 只能写成 {{名称}}，"
+                                          "不能带格式说明或转换")
+            if name not in allowed:
+                raise RuleFieldError(key, f"{key} 中的占位符 {{{name[:60]}}} 未定义")
 
 
 def _guess_key(err: Exception) -> str:

@@ -8,6 +8,7 @@ reason; one without is not applied. Suppressions that matched nothing are report
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
@@ -115,12 +116,13 @@ def apply(doc: Document, findings: Sequence[Finding], suppressions: Sequence[Sup
     """Drop the findings that reasoned suppressions cover; record which suppressions were used."""
     notes = [f"{s.where}: 忽略注释缺少理由，未生效（格式：# indlint: disable=规则 理由）"
              for s in suppressions if not s.reason]
-    active = [s for s in suppressions if s.reason]
+    index = _Index([s for s in suppressions if s.reason])
     spans = _row_spans(doc)
     kept = []
     for finding in findings:
-        hit = next((s for s in active if s.names(finding) and _covers(s, finding, doc, spans)),
-                   None)
+        span = spans.get((finding.form, finding.row))
+        hit = next((s for s in index.candidates(finding, span)
+                    if s.names(finding) and _covers(s, finding, span)), None)
         if hit is None:
             kept.append(finding)
         else:
@@ -145,15 +147,38 @@ def unknown_codes(suppressions: Iterable[Suppression], known, used: set[str]) ->
     return out
 
 
+class _Index:
+    """Suppressions by the line they stand on (comments) and by indicator (sidecar entries), so
+    that each finding is tried against the few that can cover it: linear, not findings × comments.
+    Candidates come in the order the suppressions were given (the first that covers is used)."""
+
+    def __init__(self, active: list[Suppression]):
+        self.lines = sorted((s.line, n, s) for n, s in enumerate(active) if s.line is not None)
+        self.keys = [line for line, _, _ in self.lines]
+        self.by_name: dict[str | None, list[tuple[int, Suppression]]] = {}
+        for n, s in enumerate(active):
+            if s.line is None:
+                self.by_name.setdefault(s.indicator, []).append((n, s))
+
+    def candidates(self, finding: Finding, span) -> list[Suppression]:
+        first, last = span if span is not None else (finding.line, finding.line)
+        if first is None:
+            found = []
+        else:
+            lo, hi = bisect.bisect_left(self.keys, first - 1), bisect.bisect_right(self.keys, last)
+            found = [(n, s) for _, n, s in self.lines[lo:hi]]
+        found += self.by_name.get(None, []) + self.by_name.get(finding.indicator or "", [])
+        return [s for _, s in sorted(found, key=lambda pair: pair[0])]
+
+
 def unused(suppressions: Iterable[Suppression], used: set[str]) -> list[str]:
     """Messages for reasoned suppressions that silenced nothing."""
     return [f"{s.where}: 未使用的忽略（{','.join(s.ids)}）：没有匹配的问题，可以删除"
             for s in suppressions if s.reason and s.where not in used]
 
 
-def _covers(s: Suppression, finding: Finding, doc: Document, spans) -> bool:
+def _covers(s: Suppression, finding: Finding, span) -> bool:
     if s.line is not None:
-        span = spans.get((finding.form, finding.row))
         if span is None:
             return s.line == finding.line
         first, last = span

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import re
 import stat
 import zipfile
@@ -102,33 +103,77 @@ def _check_members(members: list, limits: Limits, kind: Kind) -> None:
         raise ReadError(f"是 zip 压缩包，但不是 {what}（缺少 [Content_Types].xml 或 {kind.part} 目录）")
 
 
-def _check_cells(data: bytes, members, max_cells: int, kind: Kind = XLSX) -> None:
-    """Refuse a workbook of more than max_cells cells, every cell of a merged range counted.
+#: Elements that make up cells and their text: counted as cells (c, merged ranges) or only in
+#: the total; every other kind of element is an object openpyxl keeps (a style, a validation).
+_CELL_PARTS = frozenset({"c", "v", "f", "is", "t", "r", "rPr", "row", "si", "rFont", "sz", "color",
+                         "b", "i", "u", "strike", "family", "charset", "scheme", "vertAlign"})
+#: Objects of one kind a workbook may hold: Excel itself allows 64,000 cell formats, and a
+#: 申报表 has a few dozen validations and styles (a 0.9 MB file held a million validations).
+MAX_OF_A_KIND = 65_536
+#: Elements of every kind together, as a multiple of the cell limit (a cell is about four).
+TOTAL_PER_CELL = 8
+_WORKSHEET_REL = "/relationships/worksheet"
 
-    Each XML part under xl/ is streamed through expat (bounded by the sizes checked
-    above), before openpyxl makes an object for every cell. A part that does not
-    inflate or parse is left for openpyxl to report.
+
+class _Counter:
+    """Counts what openpyxl would build from the parts: cells, shared strings, other objects."""
+
+    def __init__(self, max_cells: int, kind: Kind):
+        self.max_cells, self.cells, self.total, self.kind = max_cells, 0, 0, kind
+        self.kinds: dict[str, int] = {}
+        self.part = ""
+
+    def start(self, name: str, attrs: dict) -> None:
+        local = name.rpartition(" ")[2]
+        self.total += 1
+        if local == self.kind.cell_tags[0]:
+            self.cells += 1
+        elif local == "mergeCell":
+            self.cells += _range_area(attrs.get("ref", ""))
+        elif local == "Relationship":
+            _check_target(self.part, attrs, self.kind.part)
+        if self.cells > self.max_cells:
+            raise ReadError(_TOO_MANY_CELLS.format(self.max_cells))
+        # Per kind in workbooks (openpyxl's objects); a Word document is bounded by the total.
+        if self.kind is XLSX and (local not in _CELL_PARTS or local == "si"):
+            seen = self.kinds[local] = self.kinds.get(local, 0) + 1
+            if seen > (self.max_cells if local == "si" else MAX_OF_A_KIND):
+                raise ReadError(f"{self.part} 中的 <{local[:40]}> 过多（超过 {seen - 1} 个），"
+                                "不像是申报表，已拒绝读取")
+        if self.total > TOTAL_PER_CELL * self.max_cells:
+            raise ReadError(f"工作簿的 XML 元素过多（超过 {self.total - 1} 个），不像是申报表，已拒绝读取")
+
+
+def _check_target(part: str, attrs: dict, folder: str = "xl/") -> None:
+    """A worksheet must live inside the package's xl/ folder, where its cells are counted."""
+    if not str(attrs.get("Type", "")).endswith(_WORKSHEET_REL) or attrs.get("TargetMode") == "External":
+        return
+    target = str(attrs.get("Target", ""))
+    base = posixpath.dirname(posixpath.dirname(part))           # xl/_rels/x.rels → xl
+    where = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                               else posixpath.join(base, target))
+    if not where.startswith(folder):
+        raise ReadError(f"工作表路径 {target[:80]} 不在工作簿的 {folder} 目录中，已拒绝读取")
+
+
+def _check_cells(data: bytes, members, max_cells: int, kind: Kind = XLSX) -> None:
+    """Refuse a workbook of more than max_cells cells (every cell of a merged range counted),
+    too many objects of one kind, or a worksheet outside xl/.
+
+    Every member is streamed through expat (bounded by the sizes checked above; a sheet
+    may be placed anywhere in the zip), before openpyxl makes an object for every cell. A
+    part that does not inflate or parse is left for openpyxl to report.
     """
     from xml.parsers import expat
 
-    count = 0
-
-    def start(name: str, attrs: dict) -> None:
-        nonlocal count
-        local = name.rpartition(" ")[2]
-        if local == kind.cell_tags[0]:
-            count += 1
-        elif local == "mergeCell":
-            count += _range_area(attrs.get("ref", ""))
-        if count > max_cells:
-            raise ReadError(_TOO_MANY_CELLS.format(max_cells))
-
+    counter = _Counter(max_cells, kind)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for member in members:
-            if not (member.filename.startswith(kind.part) and member.filename.endswith(".xml")):
+            if member.is_dir():
                 continue
+            counter.part = member.filename
             parser = expat.ParserCreate(namespace_separator=" ")
-            parser.StartElementHandler = start
+            parser.StartElementHandler = counter.start
             try:
                 with archive.open(member) as part:
                     while chunk := part.read(1 << 20):

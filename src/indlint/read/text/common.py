@@ -34,6 +34,7 @@ PARAGRAPH_START_RE = re.compile(r"^(?:\d+[、.．]|[（(]\d+[)）]|[一二三四
 SENTENCE_END = ("。", "！", "？", "；", ".", "!", "?", ";")
 CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2018-\u201d"
 CJK_GAP_RE = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
+_BAND_RE = re.compile(r"[（(]?[\d.\-~～]{1,20}\s{0,3}分?\s{0,3}[)）]?\s{0,3}分?$")
 _UNIT_TAIL_RE = re.compile(r"[^\d\s" + load_comparators().sign_class()[1:-1] + "]{1,3}")
 
 
@@ -62,17 +63,22 @@ def display_width(text: str) -> int:
 
 def join_pieces(pieces: list[str]) -> str:
     """Join the lines of one wrapped cell: no space where Chinese text was cut."""
-    out = ""
+    # Only the last character so far is looked at (a search anchored at $ over the text joined
+    # so far was quadratic in the pieces of a long cell).
+    out: list[str] = []
+    cjk = re.compile(f"[{CJK}]")
     for piece in (p.strip() for p in pieces):
-        if out and piece and not (re.search(f"[{CJK}]$", out) or re.match(f"[{CJK}]", piece)):
-            out += " "
-        out += piece
-    return out
+        if out and piece and not (cjk.match(out[-1][-1:]) or cjk.match(piece)):
+            out.append(" ")
+        if piece:
+            out.append(piece)
+    return "".join(out)
 
 
 def strip_band(term: str) -> str:
     """Drop a score band such as (50分) or (0-20)分 from a level label."""
-    return re.sub(r"[（(]?[\d.\-~～]+\s*分?\s*[)）]?\s*分?$", "", term)
+    # Bounded repeats: tried at every position of a long cell, ``+`` and ``*`` were quadratic.
+    return _BAND_RE.sub("", term)
 
 
 def is_level(text: str) -> bool:

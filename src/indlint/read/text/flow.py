@@ -23,9 +23,10 @@ def cover_defaults(lines: list[str]) -> Defaults:
     """Project, department, unit and year as the report's cover states them."""
     def first(pattern: str) -> str | None:
         for line in lines:
-            match = re.match(rf"^\s*(?:{pattern})\s*[：:]\s*(\S.*?)\s*$", line)
+            # Greedy to the end, then rstrip: a lazy .*? before \s*$ was quadratic in spaces.
+            match = re.match(rf"^\s*(?:{pattern})\s*[：:]\s*(\S.*)$", line)
             if match:
-                return match.group(1)
+                return match.group(1).rstrip()
         return None
 
     year = next((int(m.group(1)) for line in lines if (m := YEAR_RE.search(line))), None)
