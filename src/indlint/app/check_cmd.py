@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import click
 
+from indlint.app.console import say
 from indlint import __version__
 from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, select, split_ids
 from indlint.core.model import Finding, Severity
@@ -130,7 +131,7 @@ class Show:
     def note(self, text: str) -> None:
         """A note on standard error, unless --quiet."""
         if not self.quiet:
-            click.echo(text, err=True)
+            say(text, err=True)
 
 
 def _run(run: Run, files, jobs, targets, show: Show, baseline, statistics) -> bool:
@@ -261,7 +262,7 @@ def write_or_exit(path: str, text: str | bytes) -> None:
     try:
         write_atomic(path, text, INPUTS)
     except OSError as err:
-        click.echo(f"错误：无法写入 {err}", err=True)
+        say(f"错误：无法写入 {err}", err=True)
         sys.exit(EXIT_USAGE)
 
 
@@ -298,7 +299,7 @@ def _apply_baseline(path: str, findings: list[Finding]) -> list[Finding]:
     try:
         if not os.path.exists(path):
             count = write_baseline(path, findings, INPUTS)
-            click.echo(f"已写入基线 {path}：{count} 个问题。以后只报告基线之外的新问题。", err=True)
+            say(f"已写入基线 {path}：{count} 个问题。以后只报告基线之外的新问题。", err=True)
             return []
         return new_findings(findings, read_baseline(path), path)
     except (BaselineError, OSError) as err:

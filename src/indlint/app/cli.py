@@ -25,9 +25,17 @@ class _Main(ZhGroup):
     """The command group: an output that cannot be written (stdout on a full disk) is one line."""
 
     def invoke(self, ctx):
+        from indlint.app.signals import stop_on_signals
+
         ctx.call_on_close(_flush_stdout)
         try:
-            return super().invoke(ctx)
+            with stop_on_signals():
+                return super().invoke(ctx)
+        except click.ClickException as err:
+            from indlint.core.safeio import printable
+
+            err.message = printable(err.message)    # paths and file data: never raw to a terminal
+            raise
         except OSError as err:
             _output_failed(err)
 

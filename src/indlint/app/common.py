@@ -5,6 +5,7 @@ from typing import Iterator
 
 import click
 
+from indlint.app.console import say
 from indlint.core.model import Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -28,7 +29,7 @@ def select(paths: tuple[str, ...], config=None, respect_gitignore: bool = True,
 
     chosen = select_files(paths, config or Config(), respect_gitignore, force_exclude)
     for note in chosen.notes:
-        click.echo(note, err=True)
+        say(note, err=True)
     return chosen
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from indlint.app.console import say
 from indlint.core.config import Config, ConfigError, ConfigFinder, load_config
 
 
@@ -61,7 +62,7 @@ class Setups:
         """Say once, on standard error, which candidates were skipped as untrusted."""
         notes = list(self._finder.notes)
         for note in notes[self._told:]:
-            click.echo(note, err=True)
+            say(note, err=True)         # the notes name folders: escaped like file data
         self._told = len(notes)
 
     def linter_for(self, config: Config):

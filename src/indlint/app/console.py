@@ -34,10 +34,20 @@ def use_colour(choice: str) -> bool:
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
+def say(text: str, err: bool = False, nl: bool = True) -> None:
+    """Write text that holds file data (names, cells, paths) for people: control and bidi
+    characters escaped (core.safeio.printable), so that a file never drives the terminal."""
+    from indlint.core.safeio import printable
+
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def echo_out(text: str, machine: bool) -> None:
     """Write to standard output: UTF-8 bytes for a machine format, text for people."""
     # colour=True: indlint decided about colour already (use_colour); click must not strip it.
-    click.echo(text.encode("utf-8") if machine else text, nl=False, color=not machine)
+    from indlint.core.safeio import utf8
+
+    click.echo(utf8(text) if machine else text, nl=False, color=not machine)
 
 
 class StdinForm:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from indlint.app.console import say
 from indlint.app.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, select
 
 @click.command("import")
@@ -29,7 +30,7 @@ def import_cmd(source, output, corrections) -> None:
     except (OSError, ValueError) as err:
         raise click.ClickException(f"无法导入 {source}：{err}") from None
     for message in result.messages:
-        click.echo(f"{source}: {message}", err=True)
+        say(f"{source}: {message}", err=True)
     if not result.forms:
         raise click.ClickException(f"{source} 中没有找到申报表或自评表")
     text = to_yaml(result)
@@ -43,7 +44,7 @@ def import_cmd(source, output, corrections) -> None:
         except OSError as err:
             raise click.ClickException(f"无法写入 {err}") from None
         rows = sum(len(form.get("indicators") or ()) for form in result.forms)
-        click.echo(f"已导入 {source}：{len(result.forms)} 张表、{rows} 项指标，写入 {output}。",
+        say(f"已导入 {source}：{len(result.forms)} 张表、{rows} 项指标，写入 {output}。",
                    err=True)
     else:       # the YAML on standard output is the success
         click.echo(text, nl=False)

@@ -5,6 +5,7 @@ import json
 
 import click
 
+from indlint.app.console import say
 from indlint.app.common import load_run_config
 from indlint.app.configs import make_linter
 from indlint.values.comparators import load_comparators
@@ -36,7 +37,7 @@ def list_rules(profile, config_path, isolated) -> None:
     """列出规则（编号、级别、类别、摘要），含配置文件 rule-paths 中的自定义规则。"""
     linter = make_linter(load_run_config(config_path, isolated), profile, (), ())
     for rule in sorted(linter.rules, key=lambda r: r.id):
-        click.echo(f"{rule.id}  {rule.severity.value:<7}  {rule.category:<34} {rule.summary}")
+        say(f"{rule.id}  {rule.severity.value:<7}  {rule.category:<34} {rule.summary}")
 
 
 @click.command()
@@ -57,4 +58,4 @@ def explain(rule_id, config_path, isolated) -> None:
     rule = ruleset.rules.get(rule_id.upper())
     if rule is None:
         raise click.UsageError(f"没有规则 {rule_id}；用 indlint rules 查看全部规则")
-    click.echo(explain_rule(rule))
+    say(explain_rule(rule))

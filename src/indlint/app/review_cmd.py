@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from indlint.app.console import say
 from indlint.app.check_cmd import refuse_inputs
 from indlint.app.check_cmd import CONFIG_HELP
 from indlint.app.common import EXIT_FINDINGS, EXIT_OK, select
@@ -36,12 +37,14 @@ def score(paths, fmt, profile, config_path, isolated) -> None:
         doc = read_path(result.path)
         if doc.error:
             unreadable += 1
-            click.echo(f"{result.path}: 文件无法读取：{doc.error}", err=True)
+            say(f"{result.path}: 文件无法读取：{doc.error}", err=True)
             continue
         for form in doc.forms:
             mine = [f for f in result.findings if f.form == form.index]
             results.append((result.path, score_form(form, mine, linter.tools)))
-    click.echo(_format_scores(results, fmt), nl=False)
+    text = _format_scores(results, fmt)
+    # JSON escapes control characters itself; the text lines hold project and indicator names.
+    click.echo(text, nl=False) if fmt == "json" else say(text, nl=False)
     sys.exit(EXIT_FINDINGS if unreadable else EXIT_OK)
 
 
@@ -93,7 +96,7 @@ def report_cmd(paths, output, xlsx_out, docx_out, profile, config_path, isolated
     chosen = select(paths, setups.config_for)
     result = check_paths(setups, chosen.files, 1, chosen.walked)
     for note in result.notes:
-        click.echo(note, err=True)
+        say(note, err=True)
     if xlsx_out:
         _annotate_xlsx(result, xlsx_out)
     if docx_out:
@@ -113,7 +116,7 @@ def report_cmd(paths, output, xlsx_out, docx_out, profile, config_path, isolated
                      [r.path for r in result.files])
     except OSError as err:
         raise click.ClickException(f"无法写入 {err}") from None
-    click.echo(f"审核报告已写入 {output}", err=True)
+    say(f"审核报告已写入 {output}", err=True)
 
 
 def _annotate_xlsx(result, target: str) -> None:
@@ -132,4 +135,4 @@ def _annotate_xlsx(result, target: str) -> None:
         placed = annotate(source.path, target, source.findings)
     except OSError as err:
         raise click.ClickException(f"无法写入 {err}") from None
-    click.echo(f"已把 {placed} 条审核意见写入 {target}", err=True)
+    say(f"已把 {placed} 条审核意见写入 {target}", err=True)

@@ -102,10 +102,11 @@ def _not_ignored(root: str, files: list[str]) -> list[str]:
     try:        # run in the walked folder: its repository decides, whatever the current folder
         done = subprocess.run(["git", "check-ignore", "--stdin", "-z"], cwd=root,
                               capture_output=True, timeout=60,
-                              input="\0".join(absolute).encode("utf-8") + b"\0")
+                              input=b"\0".join(map(os.fsencode, absolute)) + b"\0")
     except (OSError, subprocess.SubprocessError):
         return files        # no git, or it hung: nothing is known to be ignored
     if done.returncode not in (0, 1):       # 128: not a repository
         return files
-    ignored = set(done.stdout.decode("utf-8", "replace").split("\0"))
+    # File names as bytes both ways: a name that is not UTF-8 is a name all the same.
+    ignored = set(map(os.fsdecode, done.stdout.split(b"\0")))
     return [f for f, a in zip(files, absolute) if a not in ignored]

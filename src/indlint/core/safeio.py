@@ -38,7 +38,19 @@ def shown(path) -> str:
     text = os.fspath(path)
     if isinstance(text, bytes):
         return text.decode("utf-8", "replace")
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:      # a lone surrogate no file name holds (made in Python)
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def utf8(text: str) -> bytes:
+    """Text as UTF-8 bytes for an output: a file name that is not UTF-8 (lone surrogates from
+    the file system) shows as U+FFFD instead of failing the whole output."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return shown(text).encode("utf-8")
 
 
 def read_bytes(path, kind: str = "form", follow_links: bool = True, limit: int | None = None) -> bytes:

@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 from typing import Iterable
 
-from indlint.core.safeio import shown
+from indlint.core.safeio import shown, utf8
 
 
 class OutputError(OSError):
@@ -45,7 +45,7 @@ def write_file(path, data: bytes | str, *, inputs: Iterable = (), follow_links: 
     ``inputs`` are the files the run read: the target may be none of them. A symbolic link is
     followed to its target (the link stays) when ``follow_links``; otherwise it is refused.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = utf8(data) if isinstance(data, str) else data
     name = os.fspath(path)
     target = _resolve(name, follow_links)
     info = _lstat(target)

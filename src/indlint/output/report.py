@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from indlint.core.model import Finding, Severity
+from indlint.core.safeio import printable
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
@@ -45,12 +46,10 @@ class Context:
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _printable(text: str) -> str:
-    """Show control characters as \\xNN: a value must never drive the user's terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Show control and bidi-override characters as \\xNN / \\uNNNN: a value must never drive
+    the user's terminal (core.safeio.printable, shared by every command)."""
+    return printable(text)
 
 
 def format_text(findings: Sequence[Finding], summary: Summary, context: Context | None = None,

@@ -92,7 +92,8 @@ def artifact_uri(path: str) -> tuple[str, bool]:
     posix = path.replace(os.sep, "/") if os.sep != "/" else path
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posixpath.normpath(posix) if posix else ".", safe="/"), True
+    # Quoted from the name's bytes: a name that is not UTF-8 becomes %XX, never an exception.
+    return quote(os.fsencode(posixpath.normpath(posix) if posix else "."), safe="/"), True
 
 
 def identity(f: Finding) -> list[str]:
@@ -112,7 +113,7 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     out = []
     for f in findings:
         key = "\x1f".join(identity(f))
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
         seen[digest] = seen.get(digest, 0) + 1
         out.append(f"{digest}:{seen[digest]}")
     return out

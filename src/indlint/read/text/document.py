@@ -42,10 +42,38 @@ def import_data(data: bytes, name: str, corrections: dict | None = None) -> Impo
     text, problem = _decode(data)
     if problem:
         return ImportResult((), (f"{name}：{problem}",), name)
-    forms, messages = _read_document(text.splitlines(), name)
+    # U+0085 (NEL) is whitespace to str.split and \s, which lay out the table: it stands in
+    # as a noncharacter the text does not hold while the table is read, and comes back after.
+    guard = next((c for c in _GUARDS if c not in text), None)
+    if guard:
+        text = text.replace("\x85", guard)
+    forms, messages = _read_document(lines_of(text), name)
+    if guard:
+        forms, messages = _restore(forms, guard), [_restore(m, guard) for m in messages]
     file_corrections = (corrections or {}).get(name) or []
     forms, more = apply_corrections(forms, file_corrections, name)
     return ImportResult(tuple(forms), tuple(messages + more), name)
+
+
+_GUARDS = tuple(map(chr, range(0xFDD0, 0xFDF0)))     # Unicode noncharacters
+
+
+def _restore(value, guard: str):
+    """The imported forms with U+0085 back where the guard stood."""
+    if isinstance(value, str):
+        return value.replace(guard, "\x85")
+    if isinstance(value, dict):
+        return {k: _restore(v, guard) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_restore(v, guard) for v in value)
+    return value
+
+
+def lines_of(text: str) -> list[str]:
+    """The text's lines, broken at \\n, \\r\\n and \\r only: str.splitlines also breaks at U+0085,
+    U+2028, form feeds and the like, which a cell may hold and the import must keep."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def to_yaml(result: ImportResult) -> str:
@@ -198,7 +226,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else ('"' if not value else None)
+    # NEL and the Unicode line separators are line breaks to YAML: only double quotes keep
+    # them (as \N, \L, \P); plain or block style would turn them into spaces on reading.
+    breaks = any(c in value for c in "\x85\u2028\u2029")
+    style = '"' if breaks or not value else ("|" if "\n" in value else None)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -1,0 +1,59 @@
+"""Issue 12, terminal safety: escape sequences in file data (cells, project names, file names,
+user rules) never reach the terminal raw, on any command (check's escaping, reused)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from test_safety_reads import run, work  # noqa: F401  (fixture)
+
+#: What may not reach a terminal from a file: C0 controls but tab and newline, DEL, C1, bidi.
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: CSI colour, clear screen, an OSC title with BEL, an 8-bit CSI and a right-to-left override.
+ESC = ["\x1b[31m", "\x1b[2J", "\x1b]0;pwned\x07", "\x9b6n", "\u202e"]
+
+
+def _yaml_text(s: str) -> str:
+    return s.encode("unicode_escape").decode("ascii").replace("\\x1b", "\\e").replace("\\x07", "\\a")
+
+
+def _form(bad: str) -> str:
+    q = _yaml_text(bad)
+    return (f'project: "测试{q}项目"\nkind: self-evaluation\nindicators:\n'
+            f'  - {{l1: 产出指标, l2: 数量指标, name: "培训{q}人数", target: ">=5.00(人)", '
+            f'actual: "5{q}人", score_max: "10", score: "8"}}\n'
+            f'  - {{l1: 产出指标, l2: 时效指标, name: "发放{q}", target: "及时{q}", actual: "及时", '
+            f'score_max: "10", score: "8"}}  # indlint: disable=VL05\n')
+
+
+def _rule(bad: str) -> str:
+    from conftest import ROOT
+
+    text = (ROOT / "rules" / "value" / "VL05.yaml").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith(("id:", "name:", "exclusive:",
+                                                                 "summary:"))]
+    return f'id: ZZ01\nname: my-rule\nsummary: "摘要{_yaml_text(bad)}"\n' + "\n".join(lines) + "\n"
+
+
+COMMANDS = [
+    ["check", "{f}"], ["check", "--output-format", "concise", "{f}"], ["check", "--statistics", "{f}"],
+    ["score", "{f}"], ["fix", "--diff", "{f}"], ["fix", "--check", "{f}"], ["fix", "{f}"],
+    ["report", "-o", "r.html", "{f}"], ["import", "{f}"], ["import", "{f}", "-o", "i.yaml"],
+    ["rules"], ["explain", "ZZ01"], ["check", "--baseline", "b.json", "{f}"],
+]
+
+
+@pytest.mark.parametrize("bad", ESC, ids=["csi", "clear", "osc-title", "c1-csi", "bidi"])
+@pytest.mark.parametrize("in_name", [False, True], ids=["in-cells", "in-file-name"])
+def test_no_command_prints_file_data_raw(work, bad, in_name):
+    name = f"e{bad}.yaml" if in_name else "e.yaml"
+    (work / "my").mkdir()
+    (work / "my" / "ZZ01.yaml").write_text(_rule(bad), encoding="utf-8")
+    (work / "indlint.yaml").write_text("rule-paths: [my]\n", encoding="utf-8")
+    for command in COMMANDS:
+        (work / name).write_text(_form(bad), encoding="utf-8")
+        done = run(*[a.replace("{f}", name) for a in command], cwd=work, timeout=60)
+        assert done.returncode in (0, 1, 2), (command, done.stderr[-300:])
+        shown = done.stdout + done.stderr
+        assert not RAW.search(shown), (command, RAW.search(shown), shown[-400:])
