@@ -57,3 +57,43 @@ def test_no_command_prints_file_data_raw(work, bad, in_name):
         assert done.returncode in (0, 1, 2), (command, done.stderr[-300:])
         shown = done.stdout + done.stderr
         assert not RAW.search(shown), (command, RAW.search(shown), shown[-400:])
+
+
+def _run_on_a_terminal(args, cwd) -> str:
+    """indlint with a pseudo-terminal as stdout and stderr (click strips nothing there)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, child = pty.openpty()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "indlint", *args], cwd=cwd, env=env,
+                            stdin=subprocess.DEVNULL, stdout=child, stderr=child)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:                 # EIO: the child side is closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("command", [["check", "e.yaml"], ["score", "e.yaml"],
+                                     ["fix", "--diff", "e.yaml"], ["rules"], ["explain", "ZZ01"]],
+                         ids=["check", "score", "fix", "rules", "explain"])
+def test_on_a_terminal_colour_codes_from_a_file_are_escaped(work, command):
+    (work / "my").mkdir()
+    (work / "my" / "ZZ01.yaml").write_text(_rule("\x1b[31m"), encoding="utf-8")
+    (work / "indlint.yaml").write_text("rule-paths: [my]\n", encoding="utf-8")
+    (work / "e.yaml").write_text(_form("\x1b[31m"), encoding="utf-8")
+    shown = _run_on_a_terminal(command, work)
+    # The value shows escaped (the diff shows the file's own YAML escape \e); never raw.
+    assert ("\\x1b[31m" in shown or "\\e[31m" in shown) and "\x1b" not in shown, shown[-400:]
