@@ -13,6 +13,7 @@ from indlint.app.edit_cmd import fix, import_cmd
 from indlint.app.info_cmd import explain, list_rules, parse_value
 from indlint.app.review_cmd import report_cmd, score
 from indlint.app.serve.command import serve
+from indlint.app.signals import guard
 from indlint.app.zh_click import ZhGroup, install
 
 install()
@@ -25,12 +26,9 @@ class _Main(ZhGroup):
     """The command group: an output that cannot be written (stdout on a full disk) is one line."""
 
     def invoke(self, ctx):
-        from indlint.app.signals import stop_on_signals
-
         ctx.call_on_close(_flush_stdout)
         try:
-            with stop_on_signals():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except click.ClickException as err:
             from indlint.core.safeio import printable
 
@@ -66,7 +64,7 @@ def main() -> None:
 for _command in (check, import_cmd, fix, parse_value, list_rules, explain, score, report_cmd,
                  serve):
     _command.options_metavar = "[选项]"
-    main.add_command(_command)
+    main.add_command(_command if _command is serve else guard(_command))
 
 
 if __name__ == "__main__":  # pragma: no cover

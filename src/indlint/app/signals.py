@@ -67,3 +67,16 @@ def stop_on_signals():
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
+
+
+def guard(command):
+    """Run a click command inside stop_on_signals (``serve`` is not guarded: its server stops
+    on Ctrl+C by its own handlers, with exit 0)."""
+    inner = command.invoke
+
+    def invoke(ctx):
+        with stop_on_signals():
+            return inner(ctx)
+
+    command.invoke = invoke
+    return command
