@@ -31,6 +31,29 @@ def _kill_workers() -> None:
             pass
 
 
+#: Seconds a stopped run may take to unwind before it exits regardless.
+DEADLINE = 2.0
+_said = []
+
+
+def _say_interrupted() -> None:
+    if not _said:
+        _said.append(True)
+        try:
+            sys.stderr.flush()            # what was said before comes first
+        except (OSError, ValueError):
+            pass
+        try:
+            os.write(2, "已中断。\n".encode("utf-8"))
+        except OSError:
+            pass
+
+
+def _force_exit(code: int) -> None:
+    _say_interrupted()
+    os._exit(code)
+
+
 @contextmanager
 def stop_on_signals():
     """Within the block, SIGINT and SIGTERM kill the workers and end the run with 130 / 143.
@@ -49,7 +72,16 @@ def stop_on_signals():
     def handler(signum, frame):
         if os.getpid() != owner:          # a worker: its parent decides
             os._exit(EXIT_CODES.get(signum, 128 + signum))
+        # The pool's manager thread may fail on futures cancelled while it marks the pool
+        # broken (a CPython race): the run is ending, so a thread's failure is not shown.
+        threading.excepthook = lambda args: None
         _kill_workers()
+        # A pool whose worker died while writing a result can wait forever for the rest of it
+        # (CPython's manager thread): the run ends by this deadline whatever the pool does.
+        # No output file exists yet then: outputs are written after the last result.
+        watchdog = threading.Timer(DEADLINE, _force_exit, (EXIT_CODES.get(signum, 128 + signum),))
+        watchdog.daemon = True
+        watchdog.start()
         raise Interrupted(signum)
 
     previous = {s: signal.signal(s, handler) for s in EXIT_CODES}
@@ -57,13 +89,9 @@ def stop_on_signals():
         yield
     except (Interrupted, KeyboardInterrupt) as stop:
         _kill_workers()
-        code = stop.code if isinstance(stop, Interrupted) else EXIT_CODES[signal.SIGINT]
-        try:
-            sys.stderr.write("已中断。\n")
-            sys.stderr.flush()
-        except (OSError, ValueError):
-            pass
-        raise SystemExit(code) from None
+        _say_interrupted()
+        raise SystemExit(stop.code if isinstance(stop, Interrupted) else EXIT_CODES[signal.SIGINT]) \
+            from None
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old)
