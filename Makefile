@@ -19,6 +19,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test,bench]'
 	$(BIN)/python bench/run.py
 
 docs: install

@@ -44,8 +44,13 @@ CONFIG_HELP = ("配置文件，用于所有文件（默认：每个文件从所�
 @click.option("--exit-zero", is_flag=True, help="有问题时也以 0 退出（仍输出问题）")
 @click.option("--baseline", type=click.Path(dir_okay=False), metavar="文件",
               help="基线文件：不存在时写入当前全部问题，存在时只报告基线之外的新问题")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="并行进程数")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=1, show_default=True,
+              help="并行进程数（0 表示使用全部 CPU 核心；工作量小时自动只用一个进程）")
+@click.option("--no-cache", is_flag=True,
+              help="不读也不写缓存（规则缓存和结果缓存；也可设置环境变量 INDLINT_NO_CACHE=1）")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="文件夹",
+              help="缓存所在文件夹（默认为配置文件旁或仓库根目录下的 .indlint_cache；"
+                   "也可设置环境变量 INDLINT_CACHE_DIR）")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="彩色输出：auto 只在终端上且未设置 NO_COLOR 时")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出汇总行和提示")
@@ -56,13 +61,18 @@ CONFIG_HELP = ("配置文件，用于所有文件（默认：每个文件从所�
 @click.option("--stdin-filename", default=None, metavar="文件名",
               help="路径为 - 时从标准输入读取一张表，用这个文件名报告问题（其后缀决定读法）")
 def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, select, ignore,
-          config_path, isolated, exit_zero, baseline, jobs, color, quiet, respect_gitignore,
-          force_exclude, stdin_filename) -> None:
+          config_path, isolated, exit_zero, baseline, jobs, no_cache, cache_dir, color, quiet,
+          respect_gitignore, force_exclude, stdin_filename) -> None:
     """检查申报表文件或文件夹（递归查找 YAML、Excel、CSV、Word、PDF 和导出的文本）；路径为 - 时读标准输入。"""
     from indlint.app.configs import Setups
     from indlint.app.console import StdinForm, use_colour
     from indlint.read.yamlform import MAX_FILE_BYTES
 
+    from indlint.app.cached import Caches
+    from indlint.core import cache as caches
+
+    caches.configure(no_cache, cache_dir)
+    _settle_memory()
     targets = _outputs(outputs, fmt)
     setups = Setups(config_path, isolated, profile, split_ids(select), split_ids(ignore))
     chosen = _select(paths, setups, respect_gitignore, force_exclude)
@@ -77,7 +87,8 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
         setups.alias(stdin.path, stdin_filename or "-")
         files = [stdin.path if f == "-" else f for f in files]
     show = Show(use_colour(color), quiet, Severity(min_severity or "info").rank, stdin)
-    run = Run(setups, chosen.walked, fail_on)
+    # Standard input (a private temporary file) is never cached.
+    run = Run(setups, chosen.walked, fail_on, None if stdin is not None else Caches(profile))
     try:
         failed = _run(run, files, jobs, targets, show, baseline, statistics)
     finally:
@@ -99,6 +110,7 @@ class Run:
     setups: object
     walked: frozenset | set = frozenset()
     fail_on: str | None = None
+    caches: object = None               # app/cached.Caches, or None: no result cache
 
     def fails(self, finding: Finding, path: str | None = None) -> bool:
         """Whether a finding fails the run under its file's fail-on (or --fail-on)."""
@@ -132,6 +144,14 @@ class Show:
         """A note on standard error, unless --quiet."""
         if not self.quiet:
             say(text, err=True)
+
+
+def _settle_memory() -> None:
+    """Young collections less often: a run makes millions of short-lived rows and findings,
+    and the long-lived rules are frozen out of the collector's sight (run._settle)."""
+    import gc
+
+    gc.set_threshold(50_000, 20, 20)
 
 
 def _run(run: Run, files, jobs, targets, show: Show, baseline, statistics) -> bool:
@@ -229,10 +249,16 @@ def _stream_check(run: Run, files, jobs: int, target, show: Show) -> bool:
     fmt, path = target
     human = fmt in HUMAN_FORMATS
     chunks: list[str] = []
-    write = chunks.append if path else (lambda text: echo_out(text, not human))
-    stream = Stream(fmt, write, show.colour and not path, show.quiet)
+    pending: list[str] = []         # one file's output, written at once (not line by line)
+
+    def flush() -> None:
+        if pending:
+            echo_out("".join(pending), not human)
+            pending.clear()
+    stream = Stream(fmt, chunks.append if path else pending.append, show.colour and not path,
+                    show.quiet)
     tally, counts, failed, skipped = Tally(), [0, 0, 0], False, 0
-    for result in iter_results(run.setups, files, jobs, tally, run.walked):
+    for result in iter_results(run.setups, files, jobs, tally, run.walked, run.caches):
         tally.see(result)
         if result.skipped:
             skipped += 1
@@ -240,8 +266,10 @@ def _stream_check(run: Run, files, jobs: int, target, show: Show) -> bool:
         failed = failed or any(run.fails(f, result.path) for f in result.findings
                                if f.severity.rank >= show.min_rank)
         stream.add(show.keep(result.findings))
+        flush()
         counts = [counts[0] + 1, counts[1] + result.forms, counts[2] + result.rows]
     stream.finish(Summary(*counts, hidden=tally.hidden, skipped=skipped))
+    flush()
     if path:
         write_or_exit(path, "".join(chunks))
     for note in tally.notes():
@@ -280,7 +308,7 @@ def _check_paths(run: Run, paths, jobs: int, show: Show):
     from indlint.output.report import Summary
     from indlint.app.run import check_paths
 
-    result = check_paths(run.setups, paths, jobs, run.walked)
+    result = check_paths(run.setups, paths, jobs, run.walked, caches=run.caches)
     for note in result.notes:
         show.note(note)
     files = result.checked

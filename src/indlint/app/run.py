@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from indlint.core.config import Config
 from indlint.judge.engine import Linter, internal_error, known_code, selected
-from indlint.core.model import Finding
+from indlint.core.model import Document, Finding
 from indlint.read.files import read_path
 from indlint.judge.suppress import (Suppression, apply, directive_suppressions, sidecar_suppressions,
                                    unknown_codes, unused)
@@ -68,31 +68,59 @@ def check_file(linter: Linter, config: Config, path: str,
     no indicator table is skipped without a finding; named on the command line, it is an
     input.invalid finding.
     """
+    return _checked({None: (linter, config)}, Task(path, tuple(sidecar), None, walked))[0]
+
+
+def _checked(table: dict, task: Task) -> tuple[FileResult, object]:
+    """Check one file; return its result and, when it may be cached, the payload to keep."""
+    from indlint.app.cached import to_payload
+
+    linter, config = table[task.setup]
     try:
-        return _check_file(linter, config, path, sidecar, walked)
+        doc = read_path(task.path)
+        findings = [] if doc.no_table and task.walked else linter.lint(doc)
+        result = finish(linter, config, task, doc, findings)
     except Exception as err:    # noqa: BLE001 - no crash ends a run
-        return FileResult(path, 0, 0, (internal_error(path, err),), (), frozenset(), ())
+        return FileResult(task.path, 0, 0, (internal_error(task.path, err),), (), frozenset(), ()), None
+    return result, (to_payload(doc, findings) if _cacheable(task, doc) else None)
 
 
-def _check_file(linter: Linter, config: Config, path: str,
-                sidecar: Sequence[Suppression], walked: bool) -> FileResult:
-    doc = read_path(path)
-    if walked and doc.no_table:
+def _cacheable(task: Task, doc: Document) -> bool:
+    """Whether a fresh result may be kept: the file holds a table (a file without one, rare, is
+    read again: a walk skips it, a named one is an error) and it still holds the bytes its key
+    was made from (not edited meanwhile)."""
+    from indlint.app.cached import content_key
+
+    if not task.content or doc.no_table:
+        return False
+    return content_key(task.path)[0] == task.content
+
+
+def finish(linter: Linter, config: Config, task: Task, doc: Document, findings: Sequence[Finding],
+           counts: tuple | None = None) -> FileResult:
+    """Apply per-file ignores and suppressions to a file's findings (fresh or cached).
+
+    ``counts`` (forms, rows, projects) stand in for the document's when it is a cached outline.
+    """
+    path = task.path
+    if task.walked and doc.no_table:
         return FileResult(path, 0, 0, (), (), frozenset(), (), skipped=doc.error or "没有指标表")
     ignored = config.ignored_for(path)
-    findings = [f for f in linter.lint(doc)
-                if not ignored or f.category == "input.invalid"
-                or selected(linter.rule(f.rule), (), ignored)]
+    if ignored:
+        findings = [f for f in findings if f.category == "input.invalid"
+                    or selected(linter.rule(f.rule), (), ignored)]
     comments = tuple(directive_suppressions(path, doc.comments))
     used: set[str] = set()
-    outcome = apply(doc, findings, [*comments, *sidecar], used)
-    notes = unknown_codes([*comments, *sidecar], lambda code: known_code(linter, code), used)
-    return FileResult(path, len(doc.forms), sum(len(f.rows) for f in doc.forms),
-                      outcome.findings, (*outcome.notes, *notes), frozenset(used), comments,
-                      len(findings) - len(outcome.findings), tuple(f.project for f in doc.forms))
+    outcome = apply(doc, findings, [*comments, *task.sidecar], used)
+    notes = unknown_codes([*comments, *task.sidecar], lambda code: known_code(linter, code), used)
+    forms, rows, projects = counts or (len(doc.forms), sum(len(f.rows) for f in doc.forms),
+                                       tuple(f.project for f in doc.forms))
+    return FileResult(path, forms, rows, outcome.findings, (*outcome.notes, *notes),
+                      frozenset(used), comments, len(findings) - len(outcome.findings), projects)
 
 
-def check_paths(setups, paths, *rest, walked: frozenset[str] | set[str] = frozenset()) -> RunResult:
+def check_paths(setups, paths, *rest, walked: frozenset[str] | set[str] = frozenset(),
+                caches=None) -> RunResult:
     """Check every file, in ``jobs`` processes when more than one (results keep input order).
 
     Called as ``check_paths(setups, paths, jobs=1, walked=…)``: ``setups`` gives each file's
@@ -104,7 +132,7 @@ def check_paths(setups, paths, *rest, walked: frozenset[str] | set[str] = frozen
     jobs = rest[0] if rest else 1
     walked = rest[1] if len(rest) > 1 else walked
     tally = Tally()
-    results = tuple(tally.see(r) for r in iter_results(setups, paths, jobs, tally, walked))
+    results = tuple(tally.see(r) for r in iter_results(setups, paths, jobs, tally, walked, caches))
     return RunResult(results, tally.notes(), tally.hidden)
 
 
@@ -157,8 +185,12 @@ class Tally:
 
 
 def iter_results(setups, paths: Iterable[str], jobs: int = 1, tally: Tally | None = None,
-                 walked: frozenset[str] | set[str] = frozenset()):
-    """Yield each file's result in input order (a stream: memory stays flat in the file count)."""
+                 walked: frozenset[str] | set[str] = frozenset(), caches=None):
+    """Yield each file's result in input order (a stream: memory stays flat in the file count).
+
+    With result caches (app/cached.Caches), an unchanged file's findings come from its entry
+    (no reading, no rules); per-file ignores and suppressions are applied afresh either way.
+    """
     paths = list(dict.fromkeys(paths))
     sidecars = {folder: tuple(sidecar_suppressions(Path(folder)))
                 for folder in {os.path.dirname(p) or "." for p in paths}}
@@ -170,24 +202,99 @@ def iter_results(setups, paths: Iterable[str], jobs: int = 1, tally: Tally | Non
     for p in paths:
         key, linter, config = setups.setup_for(p)
         table[key] = (linter, config)
-        tasks.append((p, sidecars[os.path.dirname(p) or "."], key, p in walked))
-    if jobs > 1 and len(tasks) > 1:
-        yield from _parallel(table, tasks, jobs)
-    else:
-        yield from (_check(table, task) for task in tasks)
+        tasks.append(Task(p, sidecars[os.path.dirname(p) or "."], key, p in walked))
+    _settle(table)
+    try:
+        if caches is not None:
+            tasks = [caches.look_up(t, *table[t.setup]) for t in tasks]
+        misses = [t for t in tasks if t.payload is None]
+        done = iter(())
+        if misses:
+            done = _parallel(table, misses, jobs) if _worth_processes(misses, jobs) \
+                else (_checked(table, t) for t in misses)
+        for task in tasks:
+            if task.payload is not None:
+                result = _from_cache(table, caches, task)
+                if result is not None:
+                    yield result
+                    continue
+                result, payload = _checked(table, task)     # a wrong entry: check again
+            else:
+                result, payload = next(done)
+            if caches is not None and payload is not None:
+                caches.put(task, payload)
+            yield result
+    finally:
+        if caches is not None:
+            caches.save()
 
 
-def _check(table: dict, task) -> FileResult:
-    path, sidecar, key, walked = task
-    linter, config = table[key]
-    return check_file(linter, config, path, sidecar, walked)
+def _settle(table: dict) -> None:
+    """Keep the garbage collector off the linters: they live for the whole run, and without
+    this every full collection walks their lexicons and compiled rules again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check: its sidecar suppressions, configuration key, whether a folder walk met
+    it, its content key (when the result cache is on) and any cached entry."""
+
+    path: str
+    sidecar: tuple[Suppression, ...]
+    setup: str | None = None
+    walked: bool = False
+    content: str | None = None
+    size: int = 0
+    payload: object = None
+
+
+def _from_cache(table: dict, caches, task: Task):
+    """The file's result from its entry, or None (the entry is dropped) when it is wrong."""
+    from indlint.app.cached import from_payload
+
+    linter, config = table[task.setup]
+    try:
+        doc, findings, counts = from_payload(task.path, task.payload)
+        return finish(linter, config, task, doc, findings, counts)
+    except Exception:   # noqa: BLE001 - a wrong entry is a miss, never a crash
+        caches.drop(task)
+        return None
 
 
 # ---- several processes ------------------------------------------------------------------
-# The linters (compiled selectors, lexicons, parsers), one per configuration, are built once in
-# the parent and reach the workers by fork, as the initializer's argument; each worker keeps
-# them for its tasks.
+# The linter (compiled selectors, lexicons, parsers) is built once in the parent and reaches
+# the workers by fork, as the initializer's argument; each worker keeps it for its batches.
 _WORKER: dict | None = None
+#: Below this many bytes of forms to check (about 5,000 rows, well under a second) one process
+#: is faster than starting several.
+SMALL_WORK = 1_000_000
+
+
+def effective_jobs(jobs: int) -> int:
+    """--jobs 0 means every core this process may use."""
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _worth_processes(tasks: list[Task], jobs: int) -> bool:
+    if effective_jobs(jobs) < 2 or len(tasks) < 2:
+        return False
+    return sum(t.size or _size(t.path) for t in tasks) >= SMALL_WORK
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _init_worker(table: dict) -> None:
@@ -195,20 +302,47 @@ def _init_worker(table: dict) -> None:
     _WORKER = table
 
 
-def _work(task) -> FileResult:
-    return _check(_WORKER, task)
+def _work(batch: list[Task]) -> list[tuple[FileResult, object]]:
+    return [_checked(_WORKER, t) for t in batch]
 
 
-def _parallel(table: dict, tasks, jobs: int):
+def batches(tasks: list[Task], jobs: int) -> list[list[Task]]:
+    """Consecutive tasks in batches of about equal bytes (rows), sixteen per process at least.
+
+    Small enough that results stream steadily and no process holds many files' findings at
+    once; large enough (64 KB, about 300 rows) that sending them costs little.
+    """
+    sizes = [t.size or _size(t.path) for t in tasks]
+    target = max(64_000, sum(sizes) // (jobs * 16))
+    out: list[list[Task]] = [[]]
+    weight = 0
+    for task, size in zip(tasks, sizes):
+        if out[-1] and weight + size > target:
+            out.append([])
+            weight = 0
+        out[-1].append(task)
+        weight += size
+    return out
+
+
+def _parallel(table: dict, tasks: list[Task], jobs: int):
     import multiprocessing      # only for --jobs: a one-file pre-commit run never pays for it
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:              # no fork on this platform: one process is always correct
-        yield from (_check(table, task) for task in tasks)
+        yield from (_checked(table, t) for t in tasks)
         return
-    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+    jobs = effective_jobs(jobs)
+    # The parent is one of the ``jobs`` processes: it takes the next batch itself whenever no
+    # worker has started it yet, so that N processes share N cores (it also writes the output).
+    with ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_init_worker,
                              initargs=(table,)) as pool:
-        yield from pool.map(_work, tasks, chunksize=chunk)
+        work = batches(tasks, jobs)
+        futures = [pool.submit(_work, b) for b in work]
+        for batch, future in zip(work, futures):    # in input order: results stream
+            if future.cancel():
+                yield from (_checked(table, t) for t in batch)
+            else:
+                yield from future.result()

@@ -22,13 +22,41 @@ from indlint import __version__
 from indlint.core import safeio
 
 
+#: Set by ``check --no-cache`` / ``--cache-dir`` for one run (configure); None: the environment decides.
+_override: dict = {}
+
+
+def configure(off: bool = False, folder: str | None = None) -> None:
+    """Apply --no-cache and --cache-dir for this run (both override the environment)."""
+    _override.clear()
+    if off:
+        _override["off"] = True
+    if folder:
+        _override["folder"] = Path(folder)
+
+
+def disabled() -> bool:
+    """Whether every cache is off (--no-cache or INDLINT_NO_CACHE)."""
+    return bool(_override.get("off") or os.environ.get("INDLINT_NO_CACHE"))
+
+
+def moved_to() -> Path | None:
+    """The folder --cache-dir or INDLINT_CACHE_DIR names, if any."""
+    folder = _override.get("folder") or os.environ.get("INDLINT_CACHE_DIR")
+    return Path(folder) if folder else None
+
+
+def user_folder() -> Path:
+    """The user's cache folder for indlint ($XDG_CACHE_HOME/indlint or ~/.cache/indlint)."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "indlint" if xdg else Path.home() / ".cache" / "indlint"
+
+
 def cache_dir() -> Path | None:
     """The folder for cache files, or None when caching is off or the folder is not trusted."""
-    if os.environ.get("INDLINT_NO_CACHE"):
+    if disabled():
         return None
-    base = os.environ.get("INDLINT_CACHE_DIR")
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    folder = Path(base) if base else Path(xdg) / "indlint" if xdg else Path.home() / ".cache" / "indlint"
+    folder = moved_to() or user_folder()
     return folder if trusted(folder) else None
 
 
@@ -104,10 +132,15 @@ def _read_entry(path: Path, key: str):
 
 
 def _write(path: Path, text: str) -> None:
+    write_quietly(path, text)
+
+
+def write_quietly(path: Path, data: str | bytes) -> None:
+    """Write a cache file atomically through the safe writer (no links); a failure is ignored."""
     from indlint.core.safewrite import write_file
 
     try:
-        write_file(path, text, follow_links=False)
+        write_file(path, data, follow_links=False)
     except OSError:
         pass            # a read-only or full disk: run without the cache
 

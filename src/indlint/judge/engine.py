@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from indlint.judge.analysis import Analysers, RowFacts, year_of
@@ -15,6 +15,8 @@ from indlint.judge.names import NameAnalyser
 from indlint.judge.wording import ROW_WORDING, row_value, shown
 from indlint.values.parse import ValueParser
 from indlint.judge.rules import Profile, Rule, load_profile, load_rules
+from indlint.judge.selectors import fact_getter
+from indlint.core.cache import remember
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Linter:
     tools: Analysers
     severities: Mapping[str, Severity]
     all_rules: tuple[Rule, ...] = ()
+    plans: dict = field(default_factory=dict, compare=False, repr=False)   # form kind → Plan
 
     def rule(self, rule_id: str) -> Rule:
         """Return an active rule by id."""
@@ -42,21 +45,35 @@ class Linter:
 
     def lint_form(self, path: str, form: Form) -> list[Finding]:
         """Run every active rule over one form."""
-        facts = FormFacts(form, tuple(RowFacts(r, form, self.tools) for r in form.rows))
+        plan = self._plan(form.kind)
+        tools = self.tools
+        rows = [RowFacts(r, form, tools) for r in form.rows]
         hits: list[tuple[Rule, Hit]] = []
+        try:
+            chosen = plan.dispatch(rows)
+        except Exception:   # noqa: BLE001 - a fact fails on some row: judge rule by rule below
+            chosen = None
         failures: list[Finding] = []
-        for rule in self.rules:
-            if rule.when.admits_form(form.kind):     # self-evaluation rules skip declarations
-                try:
-                    hits += [(rule, h) for h in _run(rule, facts)]
-                except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
-                    failures.append(internal_error(path, err, rule.id))
-        return failures + [self._finding(path, form, rule, hit) for rule, hit in _exclusive(hits)]
+        for i, rule in enumerate(plan.rules):
+            try:
+                hits += _rule_hits(rule, form, rows if chosen is None else chosen[i], chosen is None)
+            except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
+                failures.append(internal_error(path, err, rule.id))
+        return failures + [self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None)
+                           for rule, hit in _exclusive(hits)]
 
-    def _finding(self, path: str, form: Form, rule: Rule, hit: Hit) -> Finding:
+    def _plan(self, kind: str) -> Plan:
+        plan = self.plans.get(kind)
+        if plan is None:
+            plan = self.plans[kind] = Plan.of(
+                tuple(r for r in self.rules if r.when.admits_form(kind)))
+        return plan
+
+    def _finding(self, path: str, form: Form, rule: Rule, hit: Hit,
+                 facts: RowFacts | None = None) -> Finding:
         row = form.rows[hit.row - 1] if hit.row else None
         pos = row.where(hit.field) if row else form.where(hit.field)
-        values = template_values(form, row, hit.args, self.tools)
+        values = TemplateValues(form, row, hit.args, self.tools, facts)
         return Finding(path=path, form=form.index, project=form.project or None,
                        row=row.index if row else None,
                        indicator=(row.get("name") or None) if row else None,
@@ -67,14 +84,60 @@ class Linter:
                        location=pos.location)
 
 
-def _run(rule: Rule, facts: FormFacts) -> Iterable[Hit]:
-    if rule.check.level == "form":
-        yield from rule.check.check_form(FormFacts(facts.form, tuple(facts.selected(rule.when))))
-        return
-    for rf in facts.selected(rule.when):
-        hit = rule.check.check_row(rf)
+
+class Plan:
+    """The rules one kind of form meets, and which rows each rule's ``when:`` selects.
+
+    A selector's outcome depends only on a few row facts (selectors.fact_getter), so rows are
+    grouped by those facts and each distinct combination is judged once: a row then meets
+    only the rules that can fire on it, instead of testing fifty selectors one by one.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...], getters: tuple, trivial: tuple[int, ...]):
+        self.rules = rules
+        self.getters = getters
+        self.trivial = trivial           # rules whose when: selects every row
+        self.masks: dict = {}
+
+    @classmethod
+    def of(cls, rules: tuple[Rule, ...]) -> Plan:
+        """The plan of these rules (in their order)."""
+        facts = sorted(set().union(*(r.when.facts for r in rules))) if rules else []
+        trivial = tuple(i for i, r in enumerate(rules) if not r.when.tests)
+        return cls(rules, tuple(fact_getter(f) for f in facts), trivial)
+
+    def dispatch(self, rows: list[RowFacts]) -> list[list[RowFacts]]:
+        """For each rule (in order), the rows its selector admits (in row order)."""
+        chosen: list[list[RowFacts]] = [[] for _ in self.rules]
+        for i in self.trivial:
+            chosen[i] = rows
+        getters, masks = self.getters, self.masks
+        for rf in rows:
+            key = tuple([get(rf) for get in getters])
+            admitted = masks.get(key)
+            if admitted is None:
+                admitted = remember(masks, key, lambda: self._admitted(rf))
+            for i in admitted:
+                chosen[i].append(rf)
+        return chosen
+
+    def _admitted(self, rf: RowFacts) -> tuple[int, ...]:
+        return tuple(i for i, r in enumerate(self.rules) if r.when.tests and r.when(rf))
+
+
+def _rule_hits(rule: Rule, form: Form, rows: list[RowFacts], test: bool) -> list[tuple[Rule, Hit]]:
+    """A rule's hits over its rows (``test``: the rows are not yet filtered by its selector)."""
+    if test:
+        rows = [rf for rf in rows if rule.when(rf)]
+    check = rule.check
+    if check.level == "form":
+        return [(rule, h) for h in check.check_form(FormFacts(form, tuple(rows)))]
+    hits = []
+    for rf in rows:
+        hit = check.check_row(rf)
         if hit is not None:
-            yield Hit(hit.field, hit.args, rf.row.index)
+            hits.append((rule, Hit(hit.field, hit.args, rf.row.index)))
+    return hits
 
 
 def _exclusive(hits: list[tuple[Rule, Hit]]) -> list[tuple[Rule, Hit]]:
@@ -136,9 +199,10 @@ _ROW_KEYS = frozenset({"l1", "l2", "actual", "unit", "nature", "score", "score_m
 class TemplateValues(dict):
     """Values a message template may use, each worked out only when a template asks for it."""
 
-    def __init__(self, form: Form, row, args: Mapping, tools: Analysers | None = None):
+    def __init__(self, form: Form, row, args: Mapping, tools: Analysers | None = None,
+                 facts: RowFacts | None = None):
         super().__init__((k, _short(str(v))) for k, v in args.items())
-        self.form, self.row, self.tools = form, row, tools
+        self.form, self.row, self.tools, self.facts = form, row, tools, facts
 
     def __missing__(self, key: str) -> str:
         value = self[key] = _short(self._value(key))
@@ -158,7 +222,8 @@ class TemplateValues(dict):
         if key == "row":
             return str(row.index)
         if key in ROW_WORDING and self.tools is not None:
-            return row_value(RowFacts(row, self.form, self.tools), key) or ""
+            facts = self.facts or RowFacts(row, self.form, self.tools)     # the row's, if known
+            return row_value(facts, key) or ""
         return row.get(key) if key in ("name", "target") else ""
 
 
@@ -174,6 +239,8 @@ def _short(text: str, limit: int = 120) -> str:
 
 def fill(template: str, values: TemplateValues) -> str:
     """Fill a message template; an unknown placeholder reads as empty."""
+    if "{" not in template and "}" not in template:
+        return template         # nothing to fill (most suggestions): skip the formatting
     return template.format_map(values)
 
 

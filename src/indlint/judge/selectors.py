@@ -35,6 +35,7 @@ class Selector:
 
     spec: dict
     tests: tuple[Predicate, ...]
+    facts: frozenset[str] = frozenset()     # the row facts the tests read (FACTS keys)
 
     def admits_form(self, kind: str) -> bool:
         """Whether rows of a form of this kind can match (a top-level ``form-kind:`` gate)."""
@@ -57,7 +58,24 @@ def compile_selector(spec: dict | None, depth: int = 0) -> Selector:
         raise SelectorError("when: 应为映射")
     if depth > MAX_DEPTH:
         raise SelectorError(f"when: 嵌套超过 {MAX_DEPTH} 层")
-    return Selector(spec, tuple(_compile_key(k, v, depth) for k, v in spec.items()))
+    return Selector(spec, tuple(_compile_key(k, v, depth) for k, v in spec.items()),
+                    frozenset(_facts_read(spec)))
+
+
+def _facts_read(spec: dict) -> set[str]:
+    """The FACTS a (valid) ``when:`` reads: its outcome is a function of these alone."""
+    read: set[str] = set()
+    for key, value in spec.items():
+        if key == "not":
+            read |= _facts_read(value)
+        elif key == "any":
+            for option in value:
+                read |= _facts_read(option)
+        elif key in ("has", "lacks"):
+            read |= {f"field:{x}" for x in (value if isinstance(value, list) else [value])}
+        else:
+            read.add(_FACT_OF[key])
+    return read
 
 
 def _words(key: str, value, allowed: frozenset | None = None) -> frozenset[str]:
@@ -118,6 +136,35 @@ def _exact(get):
         words = _words(key, value)
         return lambda f: get(f) in words
     return factory
+
+
+#: Selector key → the row fact it reads (has / lacks read ``field:NAME``, see fact_getter).
+_FACT_OF = {"form-kind": "form-kind", "l1-status": "l1-status", "l2-status": "l2-status",
+            "l1": "l1", "l2": "l2", "name-is": "name-traits", "name-not": "name-traits",
+            "target-is": "target-traits", "target-not": "target-traits",
+            "actual-is": "actual-traits", "actual-not": "actual-traits",
+            "comparator": "comparator", "nature": "nature", "counts": "counts"}
+_FACT_GETTERS = {
+    "form-kind": lambda f: f.form.kind,
+    "l1-status": lambda f: f.levels.l1_status,
+    "l2-status": lambda f: f.levels.l2_status,
+    "l1": lambda f: f.levels.l1,
+    "l2": lambda f: f.levels.l2,
+    "name-traits": lambda f: f.name.traits,
+    "target-traits": lambda f: f.target_traits,
+    "actual-traits": lambda f: f.actual_traits,
+    "comparator": lambda f: f.target.comparator,
+    "nature": lambda f: f.nature,
+    "counts": lambda f: f.name.counts,
+}
+
+
+def fact_getter(fact: str) -> Callable[[RowFacts], object]:
+    """A function giving a row's value of one fact (hashable); selectors depend on nothing else."""
+    if fact.startswith("field:"):
+        name = fact[6:]
+        return lambda f: bool(f.row.get(name).strip())
+    return _FACT_GETTERS[fact]
 
 
 _KEYS = {

@@ -1,0 +1,220 @@
+"""The result cache (issue 16): an unchanged file is neither read nor judged again; findings never change."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indlint.app import run
+from indlint.app.cli import main
+from indlint.judge.engine import Linter
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = """project: 缓存项目
+year: 2026
+indicators:
+  - {l1: 产出指标, l2: 时效指标, name: 工资发放及时性, target: 及时}  # indlint: disable=VL05 区里统一口径
+  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 居民满意度, target: 满意}
+  - {l1: 产出指标, l2: 数量指标, name: 聘用社工人数, target: '>=236.00(人)'}
+"""
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count the files read and the documents judged during a run."""
+    calls = {"read": 0, "lint": 0}
+    real_read, real_lint = run.read_path, Linter.lint
+
+    def read(path):
+        calls["read"] += 1
+        return real_read(path)
+
+    def lint(self, doc):
+        calls["lint"] += 1
+        return real_lint(self, doc)
+    monkeypatch.setattr(run, "read_path", read)
+    monkeypatch.setattr(Linter, "lint", lint)
+    monkeypatch.delenv("INDLINT_NO_CACHE", raising=False)
+    monkeypatch.delenv("INDLINT_CACHE_DIR", raising=False)
+    return calls
+
+
+def check(*args):
+    result = CliRunner().invoke(main, ["check", "--format", "json", *map(str, args)])
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def forms(tmp_path: Path, n: int = 3) -> list[Path]:
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"f{i}.yaml"
+        path.write_text(FORM.replace("缓存项目", f"缓存项目{i}"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_a_rerun_reads_and_judges_nothing_and_reports_the_same(tmp_path, counted):
+    paths = forms(tmp_path)
+    cache = tmp_path / "cache"
+    first = check("--cache-dir", cache, *paths)
+    assert counted == {"read": 3, "lint": 3}
+    second = check("--cache-dir", cache, *paths)
+    assert counted == {"read": 3, "lint": 3}            # nothing parsed, no rule ran
+    assert second.stdout == first.stdout and second.stderr == first.stderr
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    uncached = check("--no-cache", *paths)
+    assert uncached.stdout == first.stdout and counted["lint"] == 6
+
+
+def test_only_a_changed_file_is_checked_again(tmp_path, counted):
+    paths = forms(tmp_path)
+    cache = tmp_path / "cache"
+    check("--cache-dir", cache, *paths)
+    paths[1].write_text(FORM.replace("满意}", "基本满意}"), encoding="utf-8")
+    again = check("--cache-dir", cache, *paths)
+    assert counted["lint"] == 4
+    assert again.stdout == check("--no-cache", *paths).stdout
+
+
+def test_no_cache_and_the_environment_turn_it_off(tmp_path, counted, monkeypatch):
+    paths = forms(tmp_path, 1)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    check("--no-cache", *paths)
+    check("--no-cache", *paths)
+    assert counted["lint"] == 2 and not (tmp_path / ".indlint_cache").exists()
+    monkeypatch.setenv("INDLINT_NO_CACHE", "1")
+    check(*paths)
+    assert counted["lint"] == 3 and not (tmp_path / ".indlint_cache").exists()
+    monkeypatch.delenv("INDLINT_NO_CACHE")
+    check(*paths)
+    check(*paths)
+    assert counted["lint"] == 4 and (tmp_path / ".indlint_cache" / ".gitignore").exists()
+
+
+def test_the_cache_lives_beside_the_configuration(tmp_path, counted, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "indlint.yaml").write_text("profile: default\n", encoding="utf-8")
+    paths = forms(project, 1)
+    monkeypatch.chdir(project)
+    check(*paths)
+    assert (project / ".indlint_cache").is_dir()
+    monkeypatch.setenv("INDLINT_CACHE_DIR", str(tmp_path / "elsewhere"))
+    check(*paths)
+    assert (tmp_path / "elsewhere" / ".gitignore").exists() and counted["lint"] == 2
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, counted):
+    paths = forms(tmp_path)
+    cache = tmp_path / "cache"
+    first = check("--cache-dir", cache, *paths).stdout
+    shards = sorted(cache.glob("results-*.json"))
+    assert shards
+    for shard in shards:
+        head, _, body = shard.read_bytes().partition(b"\n")
+        shard.write_bytes(head + b"\n" + body.replace(b"VL03", b"XX99"))     # checksum now wrong
+    assert check("--cache-dir", cache, *paths).stdout == first
+    assert counted["lint"] == 6
+    assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 6
+
+
+def test_a_wrong_entry_with_a_valid_checksum_is_a_miss(tmp_path, counted):
+    import hashlib
+
+    paths = forms(tmp_path, 1)
+    cache = tmp_path / "cache"
+    first = check("--cache-dir", cache, *paths).stdout
+    shard = next(cache.glob("results-*.json"))
+    head, _, body = shard.read_bytes().partition(b"\n")
+    entries = json.loads(body)
+    for entry in entries.values():
+        entry[2] = json.dumps([1, "two", [], [], [], [["not a finding"]]])
+    body = json.dumps(entries).encode()
+    header = json.loads(head)
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    shard.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_folder_others_can_write_is_not_used(tmp_path, counted):
+    paths = forms(tmp_path, 1)
+    cache = tmp_path / "shared-cache"
+    cache.mkdir()
+    cache.chmod(0o777)
+    result = check("--cache-dir", cache, *paths)
+    check("--cache-dir", cache, *paths)
+    assert counted["lint"] == 2 and not list(cache.glob("results-*"))
+    notices = [line for line in result.stderr.splitlines() if "缓存" in line]
+    assert len(notices) == 1
+
+
+def test_suppressions_still_apply_to_cached_findings(tmp_path, counted):
+    paths = forms(tmp_path, 1)
+    cache = tmp_path / "cache"
+    before = {f["rule"] for f in json.loads(check("--cache-dir", cache, *paths).stdout)["findings"]}
+    assert "VL03" in before and "VL05" not in before       # the comment works on a fresh run
+    (tmp_path / "indlint-ignore.yaml").write_text(
+        "- {file: f0.yaml, indicator: 居民满意度, rule: VL03, reason: 沿用上年口径}\n", encoding="utf-8")
+    after = json.loads(check("--cache-dir", cache, *paths).stdout)["findings"]
+    assert counted["lint"] == 1                                  # served from the cache …
+    assert {f["rule"] for f in after} == before - {"VL03"}       # … and the sidecar applied
+
+
+def test_a_rule_change_is_a_new_fingerprint(tmp_path, counted):
+    paths = forms(tmp_path, 1)
+    cache = tmp_path / "cache"
+    check("--cache-dir", cache, *paths)
+    check("--cache-dir", cache, "--ignore", "VL03", *paths)
+    assert counted["lint"] == 2
+    check("--cache-dir", cache, "--ignore", "VL03", *paths)
+    assert counted["lint"] == 2
+
+
+def test_jobs_keep_input_order_and_findings(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "SMALL_WORK", 0)           # force processes even for small work
+    paths = forms(tmp_path, 6)
+    one = check("--no-cache", *paths).stdout
+    assert check("--no-cache", "--jobs", "2", *paths).stdout == one
+    assert check("--no-cache", "--jobs", "0", *paths).stdout == one
+
+
+def test_small_work_stays_in_one_process(tmp_path):
+    tasks = [run.Task(str(p), ()) for p in forms(tmp_path, 4)]
+    assert not run._worth_processes(tasks, 2)
+    assert run.effective_jobs(0) >= 1
+
+
+def test_batches_are_consecutive_and_cover_every_task():
+    tasks = [run.Task(f"f{i}", (), size=50_000 + i * 1000) for i in range(40)]
+    groups = run.batches(tasks, 2)
+    assert [t for g in groups for t in g] == tasks and len(groups) >= 8
+
+
+def test_old_fingerprints_are_swept(tmp_path):
+    from indlint.core.resultcache import KEEP_OTHER, ResultCache
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for n in range(KEEP_OTHER + 3):
+        other = ResultCache(folder, f"{n:024d}" + "f" * 40)
+        other.put("a.yaml", "k", [1])
+        other.save()
+    names = {p.name[:32] for p in folder.glob("results-*")}
+    assert len(names) == KEEP_OTHER + 1         # the newest others and the last one written
+
+
+def test_a_file_edited_while_checked_is_not_kept(tmp_path, monkeypatch):
+    from indlint.app import cached
+
+    paths = forms(tmp_path, 1)
+    keys = iter([("first", 10), ("second", 10)])
+    monkeypatch.setattr(cached, "content_key", lambda path: next(keys, ("third", 10)))
+    cache = tmp_path / "cache"
+    check("--cache-dir", cache, *paths)
+    assert not list(cache.glob("results-*"))        # the bytes changed between key and read
