@@ -218,3 +218,12 @@ def test_a_file_edited_while_checked_is_not_kept(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     check("--cache-dir", cache, *paths)
     assert not list(cache.glob("results-*"))        # the bytes changed between key and read
+
+
+def test_an_unreadable_file_is_read_again(tmp_path, counted):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("project: [未闭合\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = check("--cache-dir", cache, bad).stdout
+    assert "input-invalid" in first
+    assert check("--cache-dir", cache, bad).stdout == first and counted["read"] == 2

@@ -1,6 +1,7 @@
 """What the result cache keeps of a checked file, and the fingerprint of a run its entries belong to."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sys
@@ -107,8 +108,8 @@ def to_payload(doc: Document, findings) -> list:
         if doc.comments else []
     return [len(doc.forms), sum(len(f.rows) for f in doc.forms), [f.project for f in doc.forms],
             [list(c) for c in doc.comments], starts,
-            [[f.form, f.project, f.row, f.indicator, f.line, f.column, f.rule, f.category,
-              f.severity.value, f.message, f.suggestion, f.cell] for f in findings],
+            [[f.severity.value if n == "severity" else getattr(f, n) for n in _FIELDS]
+             for f in findings],
             bool(doc.no_table)]
 
 
@@ -137,21 +138,22 @@ def _outline(starts: list) -> tuple[Form, ...]:
     return tuple(Form(i, _EMPTY, _EMPTY, tuple(body), Pos(1, 1)) for i, body in by_form.items())
 
 
-_NONE_OR_INT = (type(None), int)
-_NONE_OR_STR = (type(None), str)
+#: The fields a finding is kept by (all but its path, which the entry's key holds), in order.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name != "path")
+_TYPES = {"form": (type(None), int), "row": (type(None), int), "line": int, "column": int,
+          "rule": str, "category": str, "message": str, "suggestion": str}
 
 
-def _finding(path: str, f) -> Finding:
-    form, project, row, indicator, line, column, rule, category, severity, message, suggestion, \
-        cell = f
-    _check(isinstance(form, _NONE_OR_INT) and isinstance(row, _NONE_OR_INT)
-           and isinstance(line, int) and isinstance(column, int)
-           and isinstance(project, _NONE_OR_STR) and isinstance(indicator, _NONE_OR_STR)
-           and isinstance(cell, _NONE_OR_STR) and isinstance(rule, str)
-           and isinstance(category, str) and isinstance(message, str)
-           and isinstance(suggestion, str))
-    return Finding(path, form, project, row, indicator, line, column, rule, category,
-                   _SEVERITIES[severity], message, suggestion, cell)
+def _finding(path: str, values) -> Finding:
+    _check(isinstance(values, list) and len(values) == len(_FIELDS))
+    kept = dict(zip(_FIELDS, values))
+    for name, value in kept.items():
+        if name == "severity":
+            kept[name] = _SEVERITIES[value]
+        else:       # any other field (project, indicator, cell, location …) is text or null
+            _check(isinstance(value, _TYPES.get(name, (type(None), str)))
+                   and not isinstance(value, bool))
+    return Finding(path, **kept)
 
 
 def _check(ok: bool) -> None:

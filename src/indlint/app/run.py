@@ -86,12 +86,12 @@ def _checked(table: dict, task: Task) -> tuple[FileResult, object]:
 
 
 def _cacheable(task: Task, doc: Document) -> bool:
-    """Whether a fresh result may be kept: the file holds a table (a file without one, rare, is
-    read again: a walk skips it, a named one is an error) and it still holds the bytes its key
-    was made from (not edited meanwhile)."""
+    """Whether a fresh result may be kept: the file was read and holds a table, and it still
+    holds the bytes its key was made from (not edited meanwhile). A file that could not be read
+    is read again next time: the cause may lie outside it (a missing optional reader)."""
     from indlint.app.cached import content_key
 
-    if not task.content or doc.no_table:
+    if not task.content or doc.no_table or doc.error is not None:
         return False
     return content_key(task.path)[0] == task.content
 

@@ -98,7 +98,7 @@ def compose(text: str):
                 if event.style is None and value in _NULLS and event.implicit[0]:
                     value = None
                 node = _Scalar(value, _new_pos(Pos, (start.line + 1, start.column + 1, start.index,
-                                                     event.end_mark.index, None)))
+                                                     event.end_mark.index) + _POS_REST))
                 parent = stack[-1]
                 items = parent.items
                 if parent.__class__ is _Seq:
@@ -149,7 +149,8 @@ def compose(text: str):
 
 
 _STREAM_END = yaml.StreamEndEvent
-_new_pos = tuple.__new__      # Pos(…) without NamedTuple's Python-level __new__ (all five fields)
+_new_pos = tuple.__new__      # Pos(…) without NamedTuple's Python-level __new__ (every field)
+_POS_REST = tuple(Pos._field_defaults[f] for f in Pos._fields[4:])     # cell, location …
 
 
 _EVENTS = {yaml.ScalarEvent: "scalar", yaml.MappingStartEvent: "map",
