@@ -433,8 +433,6 @@ def load_seeds_of(path: Path) -> list[dict]:
     return data["forms"] if "forms" in data else [data]
 
 
-if __name__ == "__main__":
-    main()
 
 
 def bench_formats(runs: int) -> dict:
