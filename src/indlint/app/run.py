@@ -335,14 +335,8 @@ def _parallel(table: dict, tasks: list[Task], jobs: int):
         yield from (_checked(table, t) for t in tasks)
         return
     jobs = effective_jobs(jobs)
-    # The parent is one of the ``jobs`` processes: it takes the next batch itself whenever no
-    # worker has started it yet, so that N processes share N cores (it also writes the output).
-    with ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_init_worker,
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=(table,)) as pool:
-        work = batches(tasks, jobs)
-        futures = [pool.submit(_work, b) for b in work]
-        for batch, future in zip(work, futures):    # in input order: results stream
-            if future.cancel():
-                yield from (_checked(table, t) for t in batch)
-            else:
-                yield from future.result()
+        futures = [pool.submit(_work, b) for b in batches(tasks, jobs)]
+        for future in futures:          # in input order: results stream as batches finish
+            yield from future.result()

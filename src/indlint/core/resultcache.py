@@ -178,10 +178,18 @@ def _pruned(entries: dict, now: int) -> bytes:
     """The shard's JSON: entries older than MAX_AGE dropped, then the oldest until it fits."""
     for path in [p for p, e in entries.items() if now - _int(e[1]) > MAX_AGE]:
         del entries[path]
-    body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    body = _dumps(entries)
     while len(body) > MAX_SHARD_BYTES and entries:
         oldest = sorted(entries, key=lambda p: _int(entries[p][1]))
         for path in oldest[:max(1, len(oldest) // 4)]:
             del entries[path]
-        body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+        body = _dumps(entries)
     return body
+
+
+def _dumps(entries: dict) -> bytes:
+    """UTF-8 JSON; a file name that is not UTF-8 (lone surrogates) is kept as a \\u escape."""
+    try:
+        return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(entries, separators=(",", ":")).encode()
