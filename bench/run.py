@@ -428,13 +428,6 @@ def report_serve(seconds: float | None) -> None:
           f"(target < 3 s: {'met' if seconds < 3 else 'NOT MET'})\n")
 
 
-def load_seeds_of(path: Path) -> list[dict]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return data["forms"] if "forms" in data else [data]
-
-
-
-
 def bench_formats(runs: int) -> dict:
     """Time `indlint check` on a typical .docx and .xls form and a 30-page PDF of forms."""
     sys.path.insert(0, str(ROOT / "tests" / "fixtures"))

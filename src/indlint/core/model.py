@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
+from indlint.core.lazy import lazy
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
@@ -73,7 +73,7 @@ class Form:
     pos: Pos
     field_pos: Mapping[str, Pos] = field(default_factory=lambda: _EMPTY)
 
-    @cached_property
+    @lazy
     def kind(self) -> str:
         """Return ``declaration`` or ``self-evaluation``."""
         return str(self.meta.get("kind") or "declaration")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from indlint.core.lazy import lazy
 
 from indlint.core.cache import remember
 from indlint.judge.levels import LevelJudge, Levels
@@ -44,22 +44,22 @@ class RowFacts:
     form: Form
     tools: Analysers
 
-    @cached_property
+    @lazy
     def memo(self) -> dict:
         """Room for derived facts that checks share (the row's scores, …), computed once."""
         return {}
 
-    @cached_property
+    @lazy
     def levels(self) -> Levels:
         """The row's l1 / l2 reading."""
         return self.tools.levels.judge(self.row.fields.get("l1"), self.row.fields.get("l2"))
 
-    @cached_property
+    @lazy
     def name(self) -> NameInfo:
         """What the name (三级指标) measures."""
         return self.tools.names.analyse(self.row.fields.get("name"))
 
-    @cached_property
+    @lazy
     def target(self) -> Value:
         """The target (年度指标值), combined with the 指标性质 / 度量单位 columns."""
         f = self.row.fields
@@ -69,23 +69,23 @@ class RowFacts:
             return self.tools.values.combine(f.get("nature"), f.get("target"), self.name.unit)
         return value
 
-    @cached_property
+    @lazy
     def actual(self) -> Value:
         """The actual value (实际完成值) of a self-evaluation row."""
         f = self.row.fields
         return self.tools.values.combine(None, f.get("actual"), f.get("unit"))
 
-    @cached_property
+    @lazy
     def nature(self) -> str:
         """The 指标性质 column: 定量, 定性, a comparator, or ''."""
         return normalise(self.row.get("nature"))[0]
 
-    @cached_property
+    @lazy
     def target_traits(self) -> frozenset[str]:
         """The value predicates that hold for the target (selectors' ``target-is``)."""
         return self.tools.traits(self.target)
 
-    @cached_property
+    @lazy
     def actual_traits(self) -> frozenset[str]:
         """The value predicates that hold for the actual value."""
         return self.tools.traits(self.actual)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from indlint.core.lazy import lazy
 
 from indlint.core.cache import remember
 from indlint.normalise.names import read_name
@@ -57,7 +57,7 @@ class NameAnalyser:
         """Segment free text (goal sentences) with the same compact dictionary."""
         return self._segmenter.words(text) if text else []
 
-    @cached_property
+    @lazy
     def _segmenter(self):
         from indlint.judge.segment import Segmenter     # jieba: loaded on first use only
         return Segmenter(self._lex)

@@ -13,6 +13,20 @@ from indlint.output.report import Summary, concise_line, summary_line, text_line
 STREAMABLE = ("text", "full", "concise", "json")
 
 
+
+_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def flat_json(obj: dict) -> str:
+    """json.dumps(obj, ensure_ascii=False, indent=2) for a flat dict of scalars, byte for byte.
+
+    With an indent, json uses its pure-Python encoder; a finding is a flat mapping, so each
+    scalar goes through the C encoder instead (a fifth of a large run's time was spent here).
+    """
+    if not obj:
+        return "{}"
+    return "{\n" + ",\n".join(f"  {_SCALAR(k)}: {_SCALAR(v)}" for k, v in obj.items()) + "\n}"
+
 class Stream:
     """One text (full or concise) or JSON output fed with each file's findings in turn."""
 
@@ -35,7 +49,7 @@ class Stream:
             if self.fmt == "concise":
                 self.write(concise_line(f, self.colour) + "\n")
                 continue
-            body = json.dumps(f.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            body = flat_json(f.to_json()).replace("\n", "\n    ")
             self.write(("\n    " if self.first else ",\n    ") + body)
             self.first = False
 
