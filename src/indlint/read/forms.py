@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-from indlint.core.model import Form, Row
+from typing import Callable
+
+from indlint.core.model import Document, Form, Row
 from indlint.read.header import NO_HEADER, Header, find_header, titles
 from indlint.read.table import CellTable
 from indlint.read.yamlform import FORM_ALIASES, NoTable, ReadError
@@ -179,3 +181,22 @@ def _total_score(table: CellTable, row: int, cols: dict, texts) -> tuple | None:
             return table.text(row, col), table.pos(row, col)
     numbers = [(c, t) for c, t in texts[1:] if re.fullmatch(r"\d+(\.\d+)?", t)]
     return (numbers[-1][1], table.pos(row, numbers[-1][0])) if numbers else None
+
+
+def document_of(path: str, kind: str, tables_of: Callable[[], list[CellTable]],
+                no_table: str) -> Document:
+    """A Document of a cell source (Word, PDF, .xls): its forms, or why it has none; never raises.
+
+    ``kind`` names the format in the message of an unexpected failure (formats.md: a reader
+    never raises, a file it cannot read is one input.invalid finding).
+    """
+    try:
+        tables = tables_of()
+        forms = forms_of(tables, required=False) if tables else ()
+        if not forms:
+            return Document(path, error=NO_HEADER if tables else no_table, no_table=True)
+        return Document(path, forms, encoding=kind)
+    except ReadError as err:
+        return Document(path, error=str(err))
+    except Exception as err:  # noqa: BLE001 — a reader never raises
+        return Document(path, error=f"读取 .{kind} 文件时出错（{type(err).__name__}）")

@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from indlint.core.model import Document
-from indlint.read.forms import forms_of
-from indlint.read.header import NO_HEADER, find_header
+from indlint.read.forms import document_of
+from indlint.read.header import find_header
 from indlint.read.table import Cell, CellTable
 from indlint.read.yamlform import ReadError, read_regular
 
@@ -49,17 +49,8 @@ class _Part:
 
 def read_pdf(path: str) -> Document:
     """Read a PDF; every ruled table with an indicator header (joined over pages) is one form."""
-    try:
-        data = read_regular(path, MAX_PDF_BYTES)
-        tables = pdf_tables(data, path)
-        forms = forms_of(tables, required=False)
-        if not forms:
-            return Document(path, error=NO_HEADER if tables else NO_TABLE, no_table=True)
-        return Document(path, forms, encoding="pdf")
-    except ReadError as err:
-        return Document(path, error=str(err))
-    except Exception as err:  # noqa: BLE001 — a reader never raises (formats.md: input.invalid)
-        return Document(path, error=f"读取 PDF 文件时出错（{type(err).__name__}）")
+    return document_of(path, "pdf", lambda: pdf_tables(read_regular(path, MAX_PDF_BYTES), path),
+                       NO_TABLE)
 
 
 def pdf_tables(data: bytes, path: str) -> list[CellTable]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 import io
 
 from indlint.core.model import Document
-from indlint.read.forms import forms_of
-from indlint.read.header import NO_HEADER
+from indlint.read.forms import document_of
 from indlint.read.table import Cell, CellTable
 from indlint.read.xlsxguard import DOCX, Limits, check_container, check_file
 from indlint.read.yamlform import ReadError
@@ -29,22 +28,13 @@ NO_TABLE = "Word 文档中没有表格；指标表应是 Word 表格（不是文
 
 def read_docx(path: str) -> Document:
     """Read a .docx document; every table with an indicator header is one form."""
-    try:
+    def tables() -> list[CellTable]:
         limits = Limits(MAX_DOCX_BYTES, MAX_UNCOMPRESSED, MAX_RATIO, MIN_RATIO_CHECK, MAX_MEMBERS,
                         MAX_CELLS)
         check_file(path, limits)
-        data = check_container(path, limits, DOCX)
-        tables = docx_tables(data, path)
-        if not tables:
-            return Document(path, error=NO_TABLE, no_table=True)
-        forms = forms_of(tables, required=False)
-        if not forms:
-            return Document(path, error=NO_HEADER, no_table=True)
-        return Document(path, forms, encoding="docx")
-    except ReadError as err:
-        return Document(path, error=str(err))
-    except Exception as err:  # noqa: BLE001 — a reader never raises (formats.md: input.invalid)
-        return Document(path, error=f"读取 .docx 文件时出错（{type(err).__name__}）")
+        return docx_tables(check_container(path, limits, DOCX), path)
+
+    return document_of(path, "docx", tables, NO_TABLE)
 
 
 def open_document(data: bytes):

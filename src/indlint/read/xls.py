@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from indlint.core.model import Document
 from indlint.read.cellformat import display
-from indlint.read.forms import forms_of
+from indlint.read.forms import document_of
 from indlint.read.header import NO_HEADER
 from indlint.read.table import Cell, CellTable
 from indlint.read.yamlform import ReadError, read_regular
@@ -23,17 +23,8 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def read_xls(path: str) -> Document:
     """Read an .xls workbook; every sheet with an indicator header row is one form."""
-    try:
-        data = read_regular(path, MAX_XLS_BYTES)
-        tables = xls_tables(data, path)
-        forms = forms_of(tables, required=False)
-        if not forms:
-            return Document(path, error=NO_HEADER, no_table=True)
-        return Document(path, forms, encoding="xls")
-    except ReadError as err:
-        return Document(path, error=str(err))
-    except Exception as err:  # noqa: BLE001 — a reader never raises (formats.md: input.invalid)
-        return Document(path, error=f"读取 .xls 文件时出错（{type(err).__name__}）")
+    return document_of(path, "xls", lambda: xls_tables(read_regular(path, MAX_XLS_BYTES), path),
+                       NO_HEADER)
 
 
 def xls_tables(data: bytes, path: str) -> list[CellTable]:
