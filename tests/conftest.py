@@ -19,6 +19,24 @@ indicators:
 """
 
 
+def run_in(cwd: Path, *args: str):
+    """Invoke the CLI in-process from another working folder (configuration found from there)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from indlint.app.cli import main
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
 def shared_path(*parts: str) -> Path:
     """A file from ../shared, or skip the test with the reason when it is absent."""
     path = SHARED.joinpath(*parts)

@@ -8,26 +8,12 @@ recorded that the rules still give stays hidden, from any folder.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from indlint.app.cli import main
+from conftest import run_in as run
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "baseline"
-
-
-def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
-    assert "Traceback" not in result.output, result.output
-    return result
 
 
 def key(path: str, rule: str, project, indicator) -> tuple:

@@ -10,21 +10,10 @@ from click.testing import CliRunner
 
 from indlint.app.cli import main
 
-from conftest import GOOD          # one VL03 error (居民满意度 | 满意)
+from conftest import GOOD, run_in as run          # one VL03 error (居民满意度 | 满意)
 from test_config import RATE_RULE
 
 RATE_FORM = GOOD + '  - {l1: 产出指标, l2: 质量指标, name: 验收合格率, target: "≥100%"}\n'
-
-
-def run(cwd: Path, *args: str):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
-    assert "Traceback" not in result.output, result.output
-    return result
 
 
 def found(result) -> set[tuple[str, str]]:

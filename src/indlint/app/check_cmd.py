@@ -233,9 +233,10 @@ def _emit(targets, findings, summary, context, statistics: bool, show: Show) -> 
 
 def _write_workbook(path: str, findings, context) -> None:
     """-o xlsx:FILE: every finding of the run on one sheet (written safely, like every output)."""
+    from indlint.output.docs import bases_of
     from indlint.output.xlsx_findings import findings_workbook, targets_of
 
-    bases = {r.id: " ".join(r.source.split()) for r in context.rules}
+    bases = bases_of(context.rules)
     write_or_exit(path, findings_workbook(findings, bases, targets_of(findings)))
 
 

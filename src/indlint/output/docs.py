@@ -60,3 +60,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def bases_of(rules: Iterable[Rule]) -> dict[str, str]:
+    """Rule id → its public basis (``source:``) on one line, as the report and workbook cite it."""
+    return {r.id: " ".join(r.source.split()) for r in rules}

@@ -88,13 +88,14 @@ def run_date() -> str:
 def rule_bases() -> dict[str, str]:
     """Each rule's public basis (its source:), for the report to show beside its findings."""
     from indlint.judge.rules import RuleError, load_rules
+    from indlint.output.docs import bases_of
     from indlint.values.lexicons import load_lexicons
 
     try:
         rules = load_rules(load_lexicons()).rules.values()
     except RuleError:
         return {}
-    return {r.id: " ".join(r.source.split()) for r in rules}
+    return bases_of(rules)
 
 
 def _totals(entries, findings) -> dict[str, int]:

@@ -208,23 +208,30 @@ def annotated_xlsx(offer: _Offer, index: int, upload: Upload, doc: Document, fin
     """The reviewer's own workbook with the findings written in (``report --xlsx-out``)."""
     from indlint.output.xlsx_annotate import annotate
 
-    if not upload.path.endswith(".xlsx") or doc.error is not None:
+    return _annotated(offer, f"xlsx-{index}", upload, doc, findings, annotate, "标注审核意见的副本")
+
+
+def _annotated(offer: _Offer, key: str, upload: Upload, doc: Document, findings, annotate,
+               label: str) -> str | None:
+    """A copy of an upload of the key's format with the findings written in, as a download."""
+    suffix = "." + key.split("-")[0]
+    if not upload.path.lower().endswith(suffix) or doc.error is not None:
         return None
-    key = f"xlsx-{index}"
-    filename = f"{_stem(upload)}-审核意见.xlsx"
+    filename = f"{_stem(upload)}-审核意见{suffix}"
     path = offer.path_for(key, filename)
     annotate(upload.path, path, findings)
     os.chmod(path, 0o600)
-    offer.add(key, f"{upload.name} 标注审核意见的副本", filename, path)
+    offer.add(key, f"{upload.name} {label}", filename, path)
     return key
 
 
 def findings_xlsx(offer: _Offer, linter, results) -> None:
     """Every finding of the batch on one sheet (``check -o xlsx:``), for reviewers working in Excel."""
+    from indlint.output.docs import bases_of
     from indlint.output.xlsx_findings import findings_workbook, targets_in
 
     findings = [f for _, _, fs in results for f in fs]
-    bases = {r.id: " ".join(r.source.split()) for r in linter.rules}
+    bases = bases_of(linter.rules)
     data = findings_workbook(findings, bases, targets_in(d for _, d, _ in results))
     path = offer.path_for("workbook", "审核意见.xlsx")
     write_private(path, data)
@@ -235,15 +242,7 @@ def annotated_docx(offer: _Offer, index: int, upload: Upload, doc: Document, fin
     """The reviewer's own Word form with the findings as comments (``report --docx-out``)."""
     from indlint.output.docx_annotate import annotate_docx
 
-    if not upload.path.lower().endswith(".docx") or doc.error is not None:
-        return None
-    key = f"docx-{index}"
-    filename = f"{_stem(upload)}-审核意见.docx"
-    path = offer.path_for(key, filename)
-    annotate_docx(upload.path, path, findings)
-    os.chmod(path, 0o600)
-    offer.add(key, f"{upload.name} 加批注的副本", filename, path)
-    return key
+    return _annotated(offer, f"docx-{index}", upload, doc, findings, annotate_docx, "加批注的副本")
 
 
 # Extension points. Each hook writes one more download:
