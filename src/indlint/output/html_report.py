@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-from datetime import datetime, timezone
 from functools import lru_cache
 from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING, Iterable
 
 from indlint import __version__
+from indlint.core.moment import run_moment
 from indlint.judge.analysis import Analysers
 from indlint.output.html_chart import chart, legend
 from indlint.output.html_goal import goal
@@ -76,12 +75,7 @@ def render_report(entries: Iterable[Entry], tools: Analysers | None = None,
 
 def run_date() -> str:
     """The run's date: from SOURCE_DATE_EPOCH when set (reproducible output), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else \
-            datetime.now(timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        moment = datetime.now(timezone.utc)
+    moment = run_moment()
     return moment.strftime("%Y-%m-%d")
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 from indlint.core.model import Document, Finding
+from indlint.core.moment import run_moment
 
 HEADERS = ("文件", "表序号", "项目", "行", "三级指标", "指标值", "规则", "级别", "问题", "修改建议",
            "依据")
@@ -76,12 +77,7 @@ def targets_in(docs: Iterable[Document]) -> dict[tuple, str]:
 
 
 def _moment() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else \
-            datetime.now(timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        moment = datetime.now(timezone.utc)
+    moment = run_moment()
     return max(moment.replace(microsecond=0), _EPOCH_FLOOR)
 
 
