@@ -68,7 +68,6 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
     from indlint.app.console import StdinForm, use_colour
     from indlint.read.yamlform import MAX_FILE_BYTES
 
-    from indlint.app.cached import Caches
     from indlint.core import cache as caches
 
     caches.configure(no_cache, cache_dir)
@@ -88,13 +87,25 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
         files = [stdin.path if f == "-" else f for f in files]
     show = Show(use_colour(color), quiet, Severity(min_severity or "info").rank, stdin)
     # Standard input (a private temporary file) is never cached.
-    run = Run(setups, chosen.walked, fail_on, None if stdin is not None else Caches(profile))
+    run = Run(setups, chosen.walked, fail_on, _caches(profile, stdin))
     try:
         failed = _run(run, files, jobs, targets, show, baseline, statistics)
     finally:
         if stdin is not None:
             stdin.close()
     sys.exit(EXIT_OK if exit_zero or not failed else EXIT_FINDINGS)
+
+
+def _caches(profile, stdin):
+    """The run's result caches; None when they are off (nothing of the cache module loaded) or
+    for standard input (a private temporary file is never cached)."""
+    from indlint.core.cache import disabled
+
+    if stdin is not None or disabled():
+        return None
+    from indlint.app.cached import Caches
+
+    return Caches(profile)
 
 
 def _select(paths, setups, respect_gitignore: bool, force_exclude: bool):

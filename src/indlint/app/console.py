@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,6 +57,8 @@ class StdinForm:
     """
 
     def __init__(self, name: str | None):
+        import tempfile     # only for standard input
+
         self.shown = name or "-"
         self.folder = tempfile.TemporaryDirectory(prefix="indlint-stdin-")
         self.path = os.path.join(self.folder.name, Path(name or "stdin.yaml").name)

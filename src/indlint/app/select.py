@@ -9,7 +9,6 @@ own and unreadable types skipped silently, and a file holding no indicator table
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +97,8 @@ def _not_ignored(root: str, files: list[str]) -> list[str]:
     """The files git does not ignore (one `git check-ignore` call); all of them without git."""
     if not files:
         return files
+    import subprocess       # only when a folder walk asks git
+
     absolute = [os.path.abspath(f) for f in files]
     try:        # run in the walked folder: its repository decides, whatever the current folder
         done = subprocess.run(["git", "check-ignore", "--stdin", "-z"], cwd=root,

@@ -10,7 +10,6 @@ pickle), read through the safe reader, written without following links, and veri
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -86,6 +85,8 @@ def trusted(folder: Path) -> bool:
 
 def source_key(name: str, files: list) -> str:
     """A key that changes whenever any source file (path, size, mtime) or the version does."""
+    import hashlib      # only when a cache folder is in use
+
     digest = hashlib.sha256(f"{name}\0{__version__}".encode())
     for file in files:
         try:
@@ -112,6 +113,8 @@ def cached_json(name: str, files: list, build: Callable[[], dict], keys=None) ->
     if data is not None and (keys is None or isinstance(data, dict) and set(data) == set(keys)):
         return data
     data = build()
+    import hashlib
+
     payload = json.dumps(data, ensure_ascii=False)
     envelope = {"indlint": __version__, "key": key,
                 "sha256": hashlib.sha256(payload.encode()).hexdigest(), "payload": payload}
@@ -120,6 +123,8 @@ def cached_json(name: str, files: list, build: Callable[[], dict], keys=None) ->
 
 
 def _read_entry(path: Path, key: str):
+    import hashlib
+
     try:
         envelope = safeio.read_json(path, "cache", max_depth=2, follow_links=False)
         payload = envelope["payload"]

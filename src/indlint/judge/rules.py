@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 from indlint.core import resources, safeio
 from indlint.core.safeio import InputError, load_yaml
-from indlint.core.cache import cached_json
+from indlint.core.bundle import packaged_json
 from indlint.judge.kinds import ParamError, build_kind
 from indlint.values.lexicons import Lexicons
 from indlint.core.model import Severity
@@ -97,7 +97,9 @@ class RuleSet:
 
 def load_categories() -> dict[str, Category]:
     """Read rules/categories.yaml."""
-    data = load_yaml(resources.read_text("rules", "categories.yaml"), "rules/categories.yaml")
+    file = resources.data_root("rules") / "categories.yaml"
+    data = packaged_json("categories", [file], lambda: load_yaml(
+        file.read_text(encoding="utf-8"), "rules/categories.yaml"))
     return {k: Category(k, v["scope"], v["zh"]) for k, v in data["categories"].items()}
 
 
@@ -113,7 +115,9 @@ def load_profile(name) -> Profile:
         raise RuleError(f"未知的 profile：{str(shown)[:60]}（可用：{', '.join(names)}）")
     shown = f"rules/profiles/{name}.yaml"
     try:
-        data = load_yaml(resources.read_text("rules", "profiles", f"{name}.yaml"), shown) or {}
+        file = resources.data_root("rules") / "profiles" / f"{name}.yaml"
+        data = packaged_json(f"profile-{name}", [file], lambda: load_yaml(
+            file.read_text(encoding="utf-8"), shown)) or {}
     except (OSError, InputError) as err:
         raise RuleError(f"{shown}:1: 无法读取 profile：{err}") from None
     frameworks, enable = data.get("frameworks", []), data.get("enable", [])
@@ -168,11 +172,11 @@ def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
     """Load every rule strictly; raise RuleError naming the file and line of the first problem."""
     categories = load_categories()
     packaged = rule_files()
-    # The packaged rules' YAML is read through the on-disk cache (a cold start saving).
+    # The packaged rules come parsed from the shipped bundle (core/bundle.py) when unchanged.
     def build() -> dict:
         return {shown: _parse_packaged(shown, f.read_text(encoding="utf-8")) for shown, f in packaged}
 
-    data = cached_json("rules", [f for _, f in packaged], build,
+    data = packaged_json("rules", [f for _, f in packaged], build,
                        keys=[shown for shown, _ in packaged])
     extra = rule_files(extra_paths)[len(packaged):]
     try:

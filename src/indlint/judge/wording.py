@@ -5,9 +5,8 @@ import functools
 import re
 from decimal import Decimal
 
-import yaml
-
 from indlint.core import resources
+from indlint.core.bundle import packaged_json
 from indlint.judge.analysis import RowFacts, year_of
 from indlint.values.comparators import load_comparators
 from indlint.values.notation import normalise_notation
@@ -25,7 +24,14 @@ _KIND_UNIT = {UnitKind.PEOPLE: "人", UnitKind.PERSON_TIMES: "人次", UnitKind.
 @functools.cache
 def wording() -> dict:
     """rules/lexicons/wording.yaml: the units and rates a rewrite may propose."""
-    return yaml.safe_load(resources.read_text("rules", "lexicons", "wording.yaml"))
+    file = resources.data_root("rules") / "lexicons" / "wording.yaml"
+
+    def build() -> dict:
+        import yaml     # only when the bundle is stale
+
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+
+    return packaged_json("wording", [file], build)
 
 
 def shown(text: str | None) -> str:

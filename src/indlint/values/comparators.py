@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from indlint.core import resources
-from indlint.core.cache import cached_json
+from indlint.core.bundle import packaged_json
 
 FILE = "comparators.yaml"
 KEYS = ("canonical", "signs", "folded", "before", "after", "after_at_end", "rewrite", "flip")
@@ -94,16 +94,16 @@ def _literal(word: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def load_comparators() -> Comparators:
-    """Read the packaged comparator vocabulary (through the on-disk cache when unchanged)."""
+    """Read the packaged comparator vocabulary (from the shipped bundle when unchanged)."""
     path = resources.data_root("rules") / "lexicons" / FILE
 
     def build() -> dict:
-        import yaml     # only when the cache is cold
+        import yaml     # only when the bundle is stale
 
         return yaml.load(resources.read_text("rules", "lexicons", FILE),
                          Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
-    return Comparators.from_data(cached_json("comparators", [path], build, keys=KEYS))
+    return Comparators.from_data(packaged_json("comparators", [path], build, keys=KEYS))
 
 
 def grammar_text() -> str:

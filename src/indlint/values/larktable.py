@@ -10,8 +10,9 @@ grammar with its comparator terminals filled in from the vocabulary, values/comp
 """
 from __future__ import annotations
 
-import hashlib
 import json
+
+from indlint.core.bundle import digest
 
 OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
@@ -20,8 +21,7 @@ def grammar_key(grammar: str) -> str:
     """What the tables were built from: the grammar text, the options and Lark's version."""
     import lark
 
-    return hashlib.sha256(f"{grammar}\0{sorted(OPTIONS.items())}\0{lark.__version__}"
-                          .encode()).hexdigest()
+    return digest(f"{grammar}\0{sorted(OPTIONS.items())}\0{lark.__version__}".encode())
 
 
 def build_parser(grammar: str, tables: str | None):

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from indlint.core import resources
-from indlint.core.cache import cached_json
+from indlint.core.bundle import packaged_json
 from indlint.core.safeio import load_yaml
 from indlint.values.units import Units
 
@@ -35,10 +35,10 @@ class Lexicons:
 
 @functools.cache
 def load_lexicons() -> Lexicons:
-    """Read the packaged lexicons (through the on-disk cache when they are unchanged)."""
+    """Read the packaged lexicons (from the shipped bundle when they are unchanged)."""
     folder = resources.data_root("rules") / "lexicons"
     files = [folder / f"{name}.yaml" for name in LEXICON_FILES]
-    data = cached_json("lexicons", files, lambda: {
+    data = packaged_json("lexicons", files, lambda: {
         name: load_yaml(resources.read_text("rules", "lexicons", f"{name}.yaml"),
                         f"rules/lexicons/{name}.yaml")
         for name in LEXICON_FILES}, keys=LEXICON_FILES)

@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from lark import Token, Transformer, UnexpectedInput
 
 from indlint.core import resources
-from indlint.core.cache import cached_json, remember
+from indlint.core.bundle import packaged_json
+from indlint.core.cache import remember
 from indlint.values.comparators import Comparators, grammar_text, load_comparators
 from indlint.values.larktable import build_parser
 from indlint.values.units import Units
@@ -38,11 +39,11 @@ def problem_examples() -> dict[Problem, list[str]]:
     path = resources.data_root("grammar") / "problems.yaml"
 
     def build() -> dict:
-        import yaml     # only when the cache is cold
+        import yaml     # only when the bundle is stale
 
         return yaml.safe_load(resources.read_text("grammar", "problems.yaml"))
 
-    data = cached_json("grammar-problems", [path], build, keys=[p.value for p in _EXAMPLE_CLASSES])
+    data = packaged_json("grammar-problems", [path], build, keys=[p.value for p in _EXAMPLE_CLASSES])
     return {p: [str(e) for e in data[p.value]] for p in _EXAMPLE_CLASSES}
 
 

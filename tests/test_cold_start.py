@@ -1,0 +1,140 @@
+"""A cold start stays light: check imports only what it needs; the shipped bundle equals its sources.
+
+Structural checks only (no timings): which modules a one-file ``check`` imports, that
+core/bundle.json is what the packaged rules, lexicons and grammar data give today, that it is
+used only while its sources are unchanged, and that user rule folders still take effect.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import GOOD, ROOT
+
+from indlint.core import bundle
+from indlint.judge.rules import load_rules
+from indlint.values.lexicons import load_lexicons
+
+COMMITTED = ROOT / "src" / "indlint" / "core" / "bundle.json"
+INSTALLED = Path(bundle.__file__).with_name(bundle.FILE)
+
+
+def _python(code: str, cwd: Path, *env_pairs: tuple[str, str]) -> str:
+    import os
+
+    env = {**os.environ, **dict(env_pairs)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    """The modules imported by one CLI run in a fresh interpreter."""
+    code = ("import sys\nfrom indlint.app.cli import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            "sys.stdout.flush()\nprint('\\n@@' + ' '.join(sorted(sys.modules)))")
+    return set(_python(code, cwd).rsplit("@@", 1)[1].split())
+
+
+def test_check_imports_only_the_check_command(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    loaded = _modules_after(["check", "--no-cache", "a.yaml"], tmp_path)
+    assert "indlint.app.check_cmd" in loaded and "indlint.judge.engine" in loaded
+    others = {"indlint.app.info_cmd", "indlint.app.edit_cmd", "indlint.app.review_cmd",
+              "indlint.app.serve.command", "indlint.app.serve.settings",
+              "indlint.output.html_report", "indlint.output.sarif"}
+    assert not loaded & others, loaded & others
+    # With the cache off nothing of the result cache is loaded; the bundle is read, not made;
+    # jieba's HMM tables are never needed (indlint segments without HMM).
+    assert not loaded & {"indlint.app.cached", "indlint.core.resultcache", "indlint.judge.bundled",
+                         "jieba.finalseg", "jieba.finalseg.prob_emit"}
+
+
+def test_help_still_lists_every_command(tmp_path):
+    from indlint.app.cli import COMMANDS
+
+    out = _python("from indlint.app.cli import main\nmain(['--help'])", tmp_path)
+    listed = [line.split()[0] for line in out.split("命令:")[1].splitlines() if line.strip()]
+    assert listed == sorted(COMMANDS)
+
+
+def test_committed_bundle_is_what_the_sources_give():
+    made = _python("from indlint.judge import bundled\nimport sys\n"
+                   "sys.stdout.write(bundled.text())", ROOT)
+    # Regenerate: python -m indlint.judge.bundled > src/indlint/core/bundle.json
+    assert made == COMMITTED.read_text(encoding="utf-8"), "core/bundle.json is stale"
+    assert INSTALLED.read_text(encoding="utf-8") == made
+
+
+def test_every_packaged_source_is_in_the_bundle():
+    names = {name for entry in bundle.entries().values() for name, _ in entry["sources"]}
+    rules = {p.name for p in (ROOT / "rules").glob("*/*.yaml") if p.parent.name != "lexicons"}
+    lexicons = {"units.yaml", "levels.yaml", "names.yaml", "vocabulary.yaml", "variants.yaml",
+                "comparators.yaml", "wording.yaml"}
+    assert rules | lexicons | {"categories.yaml", "problems.yaml"} <= names
+
+
+def test_rules_from_the_bundle_equal_rules_from_the_sources(monkeypatch):
+    monkeypatch.setenv("INDLINT_NO_CACHE", "1")
+    shipped = load_rules(load_lexicons())
+    monkeypatch.setattr(bundle, "_entries", {})         # no bundle: every file parsed
+    parsed = load_rules(load_lexicons.__wrapped__())
+    assert list(shipped.rules) == list(parsed.rules)
+    for rule_id, rule in shipped.rules.items():
+        other = parsed.rules[rule_id]
+        assert (rule.message, dict(rule.check_spec), dict(rule.examples), rule.when.spec) == \
+            (other.message, dict(other.check_spec), dict(other.examples), other.when.spec)
+
+
+def test_a_bundle_entry_whose_source_changed_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("INDLINT_NO_CACHE", "1")
+    source = tmp_path / "x.yaml"
+    source.write_text("a: 1\n", encoding="utf-8")
+    monkeypatch.setattr(bundle, "_entries", {
+        "demo": {"sources": bundle.fingerprint([source]), "data": {"a": "shipped"}}})
+    assert bundle.packaged_json("demo", [source], lambda: {"a": "parsed"}) == {"a": "shipped"}
+    source.write_text("a: 2\n", encoding="utf-8")       # edited after the bundle was made
+    assert bundle.packaged_json("demo", [source], lambda: {"a": "parsed"}) == {"a": "parsed"}
+    # an entry of the wrong shape is not used either
+    monkeypatch.setattr(bundle, "_entries", {"demo": {"sources": [], "data": {}}})
+    assert bundle.packaged_json("demo", [source], lambda: {"a": "parsed"}, keys=["a"]) == \
+        {"a": "parsed"}
+
+
+def test_a_user_rule_folder_takes_effect_on_a_cold_start(tmp_path):
+    from test_config import FORM, RATE_RULE
+
+    (tmp_path / "a.yaml").write_text(FORM, encoding="utf-8")
+    (tmp_path / "indlint.yaml").write_text("rule-paths: [my-rules]\n", encoding="utf-8")
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "XR01.yaml").write_text(RATE_RULE, encoding="utf-8")
+    code = ("from indlint.app.cli import main\n"
+            "try:\n    main(['check', '--no-cache', '--format', 'json', 'a.yaml'])\n"
+            "except SystemExit:\n    pass\n")
+    found = {f["rule"] for f in json.loads(_python(code, tmp_path))["findings"]}
+    assert "XR01" in found and "VL03" in found
+
+
+def test_jieba_hmm_still_loads_when_something_asks_for_it(tmp_path):
+    code = ("import sys\nfrom indlint.judge.segment import Segmenter\n"
+            "from indlint.values.lexicons import load_lexicons\n"
+            "seg = Segmenter(load_lexicons())\nprint(seg.words('服务对象满意度'))\n"
+            "assert 'jieba.finalseg' not in sys.modules\n"
+            "import jieba\nprint(list(jieba.finalseg.cut('测试一下')))\n"
+            "assert sys.modules['jieba.finalseg'].__file__\n"
+            "import jieba.finalseg as real\nprint(real.cut is not None)")
+    out = _python(code, tmp_path).splitlines()
+    assert out[2] == "True" and out[1].startswith("[")
+
+
+def test_a_well_formed_but_wrong_bundle_entry_falls_back_to_the_sources(monkeypatch):
+    monkeypatch.setenv("INDLINT_NO_CACHE", "1")
+    entry = json.loads(json.dumps(bundle.entries()["rules"]))
+    for rule in entry["data"].values():
+        rule["category"] = "no.such-category"          # sources unchanged, data wrong
+    monkeypatch.setattr(bundle, "_entries", {**bundle.entries(), "rules": entry})
+    rules = load_rules(load_lexicons())
+    assert rules.rules["VL05"].category != "no.such-category" and len(rules.rules) > 30
