@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test bench docs clean
+.PHONY: install demo test bench docs bundle clean
 
 install:
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ bench: install
 
 docs: install
 	$(BIN)/python -m indlint.output.docs > docs/rules.md
+
+# After editing rules/ or grammar/: the parsed copy shipped in the package (core/bundle.py).
+bundle: install
+	PYTHONPATH=src $(BIN)/python -m indlint.judge.bundled > src/indlint/core/bundle.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .indlint_cache

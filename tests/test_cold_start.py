@@ -64,7 +64,7 @@ def test_help_still_lists_every_command(tmp_path):
 def test_committed_bundle_is_what_the_sources_give():
     made = _python("from indlint.judge import bundled\nimport sys\n"
                    "sys.stdout.write(bundled.text())", ROOT)
-    # Regenerate: python -m indlint.judge.bundled > src/indlint/core/bundle.json
+    # Regenerate with `make bundle` (PYTHONPATH=src python -m indlint.judge.bundled > …)
     assert made == COMMITTED.read_text(encoding="utf-8"), "core/bundle.json is stale"
     assert INSTALLED.read_text(encoding="utf-8") == made
 

@@ -64,6 +64,7 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
           config_path, isolated, exit_zero, baseline, jobs, no_cache, cache_dir, color, quiet,
           respect_gitignore, force_exclude, stdin_filename) -> None:
     """检查申报表文件或文件夹（递归查找 YAML、Excel、CSV、Word、PDF 和导出的文本）；路径为 - 时读标准输入。"""
+    _settle_memory()        # first: the imports below already make many objects
     from indlint.app.configs import Setups
     from indlint.app.console import StdinForm, use_colour
     from indlint.read.yamlform import MAX_FILE_BYTES
@@ -71,7 +72,6 @@ def check(paths, fmt, outputs, statistics, fail_on, min_severity, profile, selec
     from indlint.core import cache as caches
 
     caches.configure(no_cache, cache_dir)
-    _settle_memory()
     targets = _outputs(outputs, fmt)
     setups = Setups(config_path, isolated, profile, split_ids(select), split_ids(ignore))
     chosen = _select(paths, setups, respect_gitignore, force_exclude)

@@ -1,7 +1,9 @@
-"""A small on-disk cache of parsed rule and lexicon files, so a pre-commit run starts fast.
+"""A small on-disk cache of parsed rule and lexicon files, for when the shipped bundle is stale.
 
-Parsing some fifty YAML rule and lexicon files costs about 50 ms, a third of a cold start;
-reading the same data back as one JSON file costs a few. The cache is keyed by each source
+Parsing some fifty YAML rule and lexicon files costs about 40 ms of a cold start; reading the
+same data back as one JSON file costs a few. The packaged files normally come parsed from the
+bundle shipped in the package (core/bundle.py); this cache serves when they were edited after
+the bundle was made (a source checkout, an installed copy changed). It is keyed by each source
 file's name, size and modification time and by indlint's version, lives under the user's
 cache folder (``$XDG_CACHE_HOME/indlint`` or ``~/.cache/indlint``; ``INDLINT_CACHE_DIR``
 overrides, ``INDLINT_NO_CACHE=1`` turns it off), and is only ever an optimisation: any

@@ -1,8 +1,8 @@
 """Generate core/bundle.json, the packaged rules, lexicons and grammar data parsed once (core/bundle.py).
 
 Regenerate after editing rules/ or grammar/ (a test fails while the committed copy differs):
-``python -m indlint.judge.bundled > src/indlint/core/bundle.json`` with the package installed
-from the same tree. A stale copy is never used (each entry names the bytes of its sources).
+``make bundle``, i.e. ``PYTHONPATH=src python -m indlint.judge.bundled > src/indlint/core/bundle.json``
+from the repository root (or run from a package installed from the same tree). A stale copy is never used (each entry names the bytes of its sources).
 """
 from __future__ import annotations
 
