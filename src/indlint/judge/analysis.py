@@ -1,6 +1,7 @@
 """Analyse each row once: levels, name traits and parsed values, with the named predicates rules use."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,7 +79,8 @@ class RowFacts:
     @lazy
     def nature(self) -> str:
         """The 指标性质 column: 定量, 定性, a comparator, or ''."""
-        return normalise(self.row.get("nature"))[0]
+        text = self.row.get("nature")
+        return _nature_of(text) if text else ""
 
     @lazy
     def target_traits(self) -> frozenset[str]:
@@ -94,6 +96,12 @@ class RowFacts:
     def l2(self) -> str:
         """The canonical l2 class name."""
         return self.levels.l2
+
+
+@functools.lru_cache(maxsize=1024)
+def _nature_of(text: str) -> str:
+    """A 指标性质 cell folded (a form repeats a handful of them on every row)."""
+    return normalise(text)[0]
 
 
 def value_traits(value: Value, vocab) -> frozenset[str]:

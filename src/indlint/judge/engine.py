@@ -15,8 +15,7 @@ from indlint.judge.names import NameAnalyser
 from indlint.judge.wording import ROW_WORDING, row_value, shown
 from indlint.values.parse import ValueParser
 from indlint.judge.rules import Profile, Rule, load_profile, load_rules
-from indlint.judge.selectors import fact_getter
-from indlint.core.cache import remember
+from indlint.judge.plan import Plan, row_key, shared_facts
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,63 @@ class Linter:
     def lint_form(self, path: str, form: Form) -> list[Finding]:
         """Run every active rule over one form."""
         plan = self._plan(form.kind)
+        if plan.shareable:
+            try:
+                return self._lint_shared(path, form, plan)
+            except Exception:   # noqa: BLE001 - a check failed: judge rule by rule, as below
+                pass
+        return self._lint_each(path, form, plan)
+
+    def _lint_shared(self, path: str, form: Form, plan: Plan) -> list[Finding]:
+        """Row-level rules through each distinct row's verdict (plan.py); raises on a failure."""
+        tools, verdicts = self.tools, plan.verdicts
+        rows: list[RowFacts] = []
+        chosen: dict[int, list[RowFacts]] = {i: [] for i in plan.form_rules}
+        findings: list[Finding] = []
+        year, project = year_of(form), form.project or None
+        for row in form.rows:
+            key = row_key(row)
+            verdict = verdicts.get(key) if key is not None else None
+            if verdict is None:
+                rf = RowFacts(row, form, tools)
+                verdict = plan.verdict(key, rf)
+            else:
+                rf = shared_facts(verdict, row, form, tools)
+            rows.append(rf)
+            for i in verdict.form_rules:
+                chosen[i].append(rf)
+            for i, hit in verdict.hits:
+                findings.append(self._row_finding(path, form, project, plan, i, hit, rf, verdict,
+                                                  year))
+        hits: list[tuple[Rule, Hit]] = []
+        failures: list[Finding] = []
+        for i in plan.form_rules:
+            rule = plan.rules[i]
+            try:
+                hits += _rule_hits(rule, form, rows if i in plan.trivial else chosen[i], False)
+            except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
+                failures.append(internal_error(path, err, rule.id))
+        return failures + findings + [self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None)
+                                      for rule, hit in _exclusive(hits)]
+
+    def _row_finding(self, path: str, form: Form, project: str | None, plan: Plan, i: int,
+                     hit: Hit, facts: RowFacts, verdict, year) -> Finding:
+        rule, row = plan.rules[i], facts.row
+        slot = plan.text_key(i, year)
+        texts = verdict.texts.get(slot) if slot is not None else None
+        if texts is None:
+            values = TemplateValues(form, row, hit.args, self.tools, facts)
+            texts = (fill(rule.message, values), fill(rule.suggestion, values))
+            if slot is not None:
+                verdict.texts[slot] = texts
+        pos = row.where(hit.field)
+        return Finding(path, form.index, project, row.index,
+                       row.get("name") or None, pos.line, pos.column, rule.id, rule.category,
+                       self.severities.get(rule.id, rule.severity), texts[0], texts[1], pos.cell,
+                       pos.location)
+
+    def _lint_each(self, path: str, form: Form, plan: Plan) -> list[Finding]:
+        """Every rule over every row it admits, one failing rule reported on its own."""
         tools = self.tools
         rows = [RowFacts(r, form, tools) for r in form.rows]
         hits: list[tuple[Rule, Hit]] = []
@@ -82,47 +138,6 @@ class Linter:
                        message=fill(rule.message, values),
                        suggestion=fill(rule.suggestion, values), cell=pos.cell,
                        location=pos.location)
-
-
-
-class Plan:
-    """The rules one kind of form meets, and which rows each rule's ``when:`` selects.
-
-    A selector's outcome depends only on a few row facts (selectors.fact_getter), so rows are
-    grouped by those facts and each distinct combination is judged once: a row then meets
-    only the rules that can fire on it, instead of testing fifty selectors one by one.
-    """
-
-    def __init__(self, rules: tuple[Rule, ...], getters: tuple, trivial: tuple[int, ...]):
-        self.rules = rules
-        self.getters = getters
-        self.trivial = trivial           # rules whose when: selects every row
-        self.masks: dict = {}
-
-    @classmethod
-    def of(cls, rules: tuple[Rule, ...]) -> Plan:
-        """The plan of these rules (in their order)."""
-        facts = sorted(set().union(*(r.when.facts for r in rules))) if rules else []
-        trivial = tuple(i for i, r in enumerate(rules) if not r.when.tests)
-        return cls(rules, tuple(fact_getter(f) for f in facts), trivial)
-
-    def dispatch(self, rows: list[RowFacts]) -> list[list[RowFacts]]:
-        """For each rule (in order), the rows its selector admits (in row order)."""
-        chosen: list[list[RowFacts]] = [[] for _ in self.rules]
-        for i in self.trivial:
-            chosen[i] = rows
-        getters, masks = self.getters, self.masks
-        for rf in rows:
-            key = tuple([get(rf) for get in getters])
-            admitted = masks.get(key)
-            if admitted is None:
-                admitted = remember(masks, key, lambda: self._admitted(rf))
-            for i in admitted:
-                chosen[i].append(rf)
-        return chosen
-
-    def _admitted(self, rf: RowFacts) -> tuple[int, ...]:
-        return tuple(i for i, r in enumerate(self.rules) if r.when.tests and r.when(rf))
 
 
 def _rule_hits(rule: Rule, form: Form, rows: list[RowFacts], test: bool) -> list[tuple[Rule, Hit]]:

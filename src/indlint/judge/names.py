@@ -47,6 +47,21 @@ class NameAnalyser:
                               *(m + v for m in n["verdict_manners"] for v in n["verdict_verbs"]))
         self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
                                     *n["purpose_starters"]}))
+        # Every word list in the shape it is tested in, made once: a run meets thousands of
+        # distinct names, and rebuilding a tuple or a set per test cost a third of the analysis.
+        self._ends = {key: tuple(n[key]) for key in (
+            "rate_suffixes", "count_suffixes", "timeliness_suffixes", "measure_suffixes",
+            "money_endings", "outcome_endings", "object_heads", "manner_leads")}
+        self._marks = {key: _any_of(n[key]) for key in (
+            "satisfaction_marks", "quality_marks", "cost_marks", "management_marks",
+            "mechanism_marks", "beneficiary_marks", "positive_overrides", "process_exempt")}
+        self._patterns = tuple(tuple(p) for p in n["process_patterns"])
+        self._pattern_starts = _any_of(p[0] if p else "" for p in self._patterns)
+        self._endings = _endings_by_length(n["counts"])
+        self._measures = tuple((size, frozenset(m for m in n["negative_measures"] if len(m) == size))
+                               for size in sorted({len(m) for m in n["negative_measures"] if m},
+                                                  reverse=True))
+        self._classes_of_levels = self._class_names()
 
     def analyse(self, name: str | None) -> NameInfo:
         """Return the NameInfo of one name (cached per distinct string)."""
@@ -77,25 +92,26 @@ class NameAnalyser:
         return NameInfo(text, core, frozenset(traits), counts, first, cell.unit, cell.hint)
 
     def _classes(self, text: str, core: str):
-        n = self._names
+        ends, marks = self._ends, self._marks
         if not text:
             yield "blank"
             return
         if _NUMERIC.match(text):
             yield "numeric"
-        if core.endswith(tuple(n["rate_suffixes"])):
+        rate = core.endswith(ends["rate_suffixes"])
+        if rate:
             yield "rate"
-        if any(m in text for m in n["satisfaction_marks"]):
+        if marks["satisfaction_marks"](text):
             yield "satisfaction"
-        if core.endswith(tuple(n["count_suffixes"])) and not core.endswith(tuple(n["rate_suffixes"])):
+        if core.endswith(ends["count_suffixes"]) and not rate:
             yield "count"
-        if core.endswith(tuple(n["timeliness_suffixes"])):
+        if core.endswith(ends["timeliness_suffixes"]):
             yield "timeliness"
-        if any(m in text for m in n["quality_marks"]):
+        if marks["quality_marks"](text):
             yield "quality"
-        if any(m in text for m in n["cost_marks"]):
+        if marks["cost_marks"](text):
             yield "cost"
-        if any(m in text for m in n["management_marks"]):
+        if marks["management_marks"](text):
             yield "management"
         if self._negative(text):
             yield "negative"
@@ -103,63 +119,60 @@ class NameAnalyser:
             yield "process"
         if self._money(core):
             yield "money"
-        if core.endswith(tuple(n["measure_suffixes"])):
+        if core.endswith(ends["measure_suffixes"]):
             yield "measure"
-        if any(m in text for m in n["mechanism_marks"]):
+        if marks["mechanism_marks"](text):
             yield "mechanism"
-        if any(m in text for m in n["beneficiary_marks"]):
+        if marks["beneficiary_marks"](text):
             yield "beneficiary"
 
     def _negative(self, text: str) -> bool:
-        n = self._names
         ends = self._negative_ends
-        if any(p in text for p in n["positive_overrides"]):
+        if self._marks["positive_overrides"](text):
             return False
-        return text.endswith(ends) or _TRAILING_NOTE.sub("", text).endswith(ends) or \
-            self._incident_measure(_TRAILING_NOTE.sub("", text) or text)
+        if text.endswith(ends):
+            return True
+        bare = _TRAILING_NOTE.sub("", text)
+        return bare.endswith(ends) or self._incident_measure(bare or text)
 
     def _incident_measure(self, core: str) -> bool:
         """逾期发放率: an incident stem a few characters before a measure that ends the name."""
-        n = self._names
-        measure = max((m for m in n["negative_measures"] if core.endswith(m)), key=len, default="")
+        measure = next((core[-size:] for size, ends in self._measures if core[-size:] in ends), "")
         if not measure:
             return False
-        head, gap = core[:-len(measure)], int(n["negative_gap"])
+        head, gap = core[:-len(measure)], int(self._names["negative_gap"])
         return any(s in head and len(head) - head.rfind(s) - len(s) <= gap
-                   for s in n["negative_stems"])
+                   for s in self._names["negative_stems"])
 
     def _process(self, text: str) -> bool:
-        n = self._names
-        if any(e in text for e in n["process_exempt"]):
+        if self._marks["process_exempt"](text) or not self._pattern_starts(text):
             return False
-        return any(all(part in text for part in pattern) for pattern in n["process_patterns"])
+        return any(all(part in text for part in pattern) for pattern in self._patterns)
 
     def _money(self, core: str) -> bool:
-        n = self._names
-        return core.endswith(tuple(n["money_endings"])) and not any(
-            e in core for e in n["process_exempt"])
+        return core.endswith(self._ends["money_endings"]) and not self._marks["process_exempt"](core)
 
     def _form_traits(self, core: str, first: str):
         """Traits of the name's form: slogans, tasks, outcomes, objects, own targets."""
-        n = self._names
-        measure = core.endswith(tuple(n["measure_suffixes"]))
+        n, ends = self._names, self._ends
+        measure = core.endswith(ends["measure_suffixes"])
         if self._goal_sentence(core):
             yield "slogan"               # 打造…赛事,提升…美誉度: a goal in two clauses
         if first in n["change_verbs"] and not (measure and self._modifies_measure(core)):
             yield "slogan"               # 提高就业率: asks for a change, whatever follows
         elif not measure and (first in n["direction_verbs"] or first in n["purpose_starters"]):
             yield "aim"                  # 为…提供支撑, 打造…: measurable only with a number target
-        elif first in n["activity_verbs"] or core.startswith(tuple(n["manner_leads"])):
+        elif first in n["activity_verbs"] or core.startswith(ends["manner_leads"]):
             yield "task"
-        if not measure and core.endswith(tuple(n["outcome_endings"])):
+        if not measure and core.endswith(ends["outcome_endings"]):
             yield "outcome"
         if not measure and core.endswith(self._verdict_ends):
             yield "verdict"              # 工程质量合格: the name states the end state itself
-        if not measure and core.endswith(tuple(n["object_heads"])):
+        if not measure and core.endswith(ends["object_heads"]):
             yield "object"
         if (_OWN_TARGET.search(core) or self._leading_quantity(core)) and not measure:
             yield "own-target"
-        if core in self._class_names():
+        if core in self._classes_of_levels:
             yield "class-name"
 
     def _leading_quantity(self, core: str) -> bool:
@@ -183,7 +196,7 @@ class NameAnalyser:
     def _modifies_measure(self, core: str) -> bool:
         """提高…积极性的影响程度: the verb phrase before 的 modifies the measure that ends the name."""
         head = core.rpartition("的")[2]
-        return bool(head) and head != core and head.endswith(tuple(self._names["measure_suffixes"]))
+        return bool(head) and head != core and head.endswith(self._ends["measure_suffixes"])
 
     def _class_names(self) -> frozenset[str]:
         levels = self._lex.levels
@@ -205,9 +218,29 @@ class NameAnalyser:
 
     def _counts(self, core: str) -> UnitKind | None:
         """What a count or measure name counts, from its longest matching ending."""
-        best, kind = 0, None
-        for unit_kind, endings in self._names["counts"].items():
-            for ending in endings:
-                if core.endswith(ending) and len(ending) > best:
-                    best, kind = len(ending), UnitKind(unit_kind)
-        return kind
+        for size, kinds in self._endings:
+            kind = kinds.get(core[-size:])
+            if kind is not None:
+                return kind
+        return None
+
+
+def _any_of(words):
+    """A test for whether a text contains any of the words (one regex scan, not one per word)."""
+    words = sorted(set(words), key=len, reverse=True)
+    if "" in words:                     # the empty word is in every text
+        return lambda text: True
+    if not words:
+        return lambda text: False
+    return re.compile("|".join(map(re.escape, words))).search
+
+
+def _endings_by_length(counts: dict) -> tuple:
+    """(length, {ending: kind}) from the longest ending down; among endings of one length the
+    first listed wins, as the longest-match loop over the lexicon did."""
+    table: dict[int, dict[str, UnitKind]] = {}
+    for unit_kind, endings in counts.items():
+        for ending in endings:
+            if ending:
+                table.setdefault(len(ending), {}).setdefault(ending, UnitKind(unit_kind))
+    return tuple(sorted(table.items(), reverse=True))

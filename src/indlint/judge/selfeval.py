@@ -8,6 +8,7 @@ or 0–60 % of the weight for the three tiers.
 """
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +26,7 @@ _SCALES = {"亿": Decimal(100_000_000), "千万": Decimal(10_000_000), "百万":
            "万": Decimal(10_000), "千": Decimal(1000)}
 
 
+@functools.lru_cache(maxsize=4096, typed=True)     # scores and weights repeat on every row
 def plain_number(text: str | None) -> Decimal | None:
     """Read a score, weight or amount: '20', '20%', '10.00', '1,401.77', '3359.62万' (in 万: ×10⁴)."""
     if text is None:

@@ -189,17 +189,17 @@ def plain_number(number: Decimal) -> str:
 
 def row_value(f: RowFacts, key: str) -> str | None:
     """The wording placeholder ``key`` for a row, or None when ``key`` is not one of them."""
-    makers = {"target": lambda: shown(shown_target(f)), "written": lambda: shown(written(f)),
-              "bound": lambda: bound(f), "unit_advice": lambda: unit_advice(f),
-              "value_shape": lambda: value_shape(f), "rate_example": lambda: rate_example(f),
-              "verdict_example": lambda: rate_example(f, "=100%"),
-              "rate_name": lambda: rate_name(f) or f.name.core,
-              "own_target_advice": lambda: own_target_advice(f),
-              "name": lambda: shown(f.row.get("name")), "core_name": lambda: shown(f.name.core)}
-    maker = makers.get(key)
-    return maker() if maker else None
+    maker = _MAKERS.get(key)
+    return maker(f) if maker else None
+
+
+_MAKERS = {"target": lambda f: shown(shown_target(f)), "written": lambda f: shown(written(f)),
+           "bound": bound, "unit_advice": unit_advice, "value_shape": value_shape,
+           "rate_example": rate_example, "verdict_example": lambda f: rate_example(f, "=100%"),
+           "rate_name": lambda f: rate_name(f) or f.name.core,
+           "own_target_advice": own_target_advice,
+           "name": lambda f: shown(f.row.get("name")), "core_name": lambda f: shown(f.name.core)}
 
 
 #: The placeholders row_value fills (rules.py lets messages use them).
-ROW_WORDING = frozenset({"own_target_advice", "target", "written", "bound", "unit_advice", "value_shape",
-                         "rate_example", "verdict_example", "rate_name", "name", "core_name"})
+ROW_WORDING = frozenset(_MAKERS)

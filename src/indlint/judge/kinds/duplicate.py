@@ -1,6 +1,7 @@
 """Kind ``duplicate``: the same indicator appears earlier in the form (the later row is reported)."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -10,6 +11,7 @@ from indlint.judge.kinds.base import FormFacts, FormKind, Hit, take
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def duplicate_key(name: str) -> str:
     """Fold a name as labelling.md says: no 的, spaces, punctuation or ``指标N:``; 数量 = 数."""
     text = _PUNCT.sub("", clean_name(name).replace("的", ""))
