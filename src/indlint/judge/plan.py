@@ -15,7 +15,7 @@ from indlint.judge.selectors import fact_getter
 FORM_WORDS = frozenset({"project", "row"})
 YEAR_WORDS = frozenset({"year", "value_shape"})
 #: Distinct rows whose verdicts a plan keeps before it starts afresh (memory stays flat).
-MAX_VERDICTS = MAX_ENTRIES // 2
+MAX_VERDICTS = MAX_ENTRIES // 4
 _NO_YEAR = object()
 _OWNERS = frozenset({"row", "form", "tools"})
 _new = object.__new__
