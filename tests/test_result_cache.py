@@ -227,3 +227,62 @@ def test_an_unreadable_file_is_read_again(tmp_path, counted):
     first = check("--cache-dir", cache, bad).stdout
     assert "input-invalid" in first
     assert check("--cache-dir", cache, bad).stdout == first and counted["read"] == 2
+
+
+def _rewrite_findings(shard: Path, change) -> None:
+    """Apply change to the kept findings of every entry in a shard, with a valid checksum."""
+    import hashlib
+
+    head, _, body = shard.read_bytes().partition(b"\n")
+    entries = json.loads(body)
+    for entry in entries.values():
+        payload = json.loads(entry[2])
+        change(payload[5])
+        entry[2] = json.dumps(payload, ensure_ascii=False)
+    body = json.dumps(entries, ensure_ascii=False).encode()
+    header = json.loads(head)
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    shard.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+def _set(index: int, value):
+    def change(raw):
+        raw[-1][index] = value
+    return change
+
+
+@pytest.mark.parametrize("change", [
+    _set(5, True),                      # line: a JSON true is not a line number
+    _set(5, "12"),                      # line: text
+    _set(0, 1.5),                       # form: a float
+    _set(3, 7),                         # indicator: a number, not text
+    _set(8, "fatal"),                   # severity: not one of indlint's
+    _set(8, ["error"]),                 # severity: not even text
+    _set(9, None),                      # message: null
+    lambda raw: raw[-1].pop(),          # a finding one field short
+    lambda raw: raw[-1].append(None),   # one field too many
+    lambda raw: raw.append({"rule": "VL03"}),     # a finding that is not a list
+], ids=["bool-line", "text-line", "float-form", "number-indicator", "unknown-severity",
+        "list-severity", "null-message", "short", "long", "object"])
+def test_a_finding_of_the_wrong_kind_makes_the_entry_a_miss(tmp_path, counted, change):
+    paths = forms(tmp_path, 1)
+    cache = tmp_path / "cache"
+    first = check("--cache-dir", cache, *paths).stdout
+    _rewrite_findings(next(cache.glob("results-*.json")), change)
+    assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 2
+    assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 2  # rewritten
+
+
+def test_cached_findings_equal_fresh_ones(tmp_path):
+    from indlint.app.cached import from_payload, to_payload
+    from indlint.judge.engine import build_linter
+    from indlint.read.files import read_path
+
+    path = str(forms(tmp_path, 1)[0])
+    doc = read_path(path)
+    findings = build_linter().lint(doc)
+    assert len(findings) >= 2
+    payload = json.dumps(to_payload(doc, findings), ensure_ascii=False)
+    again = from_payload(path, payload)[1]
+    assert again == findings and [hash(f) for f in again] == [hash(f) for f in findings]
+    assert [vars(f) for f in again] == [vars(f) for f in findings]

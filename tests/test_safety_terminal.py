@@ -97,3 +97,40 @@ def test_on_a_terminal_colour_codes_from_a_file_are_escaped(work, command):
     shown = _run_on_a_terminal(command, work)
     # The value shows escaped (the diff shows the file's own YAML escape \e); never raw.
     assert ("\\x1b[31m" in shown or "\\e[31m" in shown) and "\x1b" not in shown, shown[-400:]
+
+
+_HOSTILE = ["plain 文字", "tab\there", "line\nbreak", "bell\x07", "esc\x1b[31m", "del\x7f",
+            "c1\x85", "bidi\u202etxt", "isolate\u2066x", "lone\udce4\udcb8\udcad", "nbsp\xa0",
+            "wide\u3000space", "zero\u200bwidth", ""]
+
+
+@pytest.mark.parametrize("text", _HOSTILE, ids=range(len(_HOSTILE)))
+def test_the_fast_text_path_escapes_exactly_as_field_by_field(text):
+    """report.full_text and the one-test fast path of text_lines / concise_line give the bytes of
+    escaping each field apart (core.safeio.printable), whatever a field holds."""
+    from indlint.core.model import Finding, Severity
+    from indlint.core.safeio import printable
+    from indlint.output.report import concise_line, full_text, text_lines
+
+    def slow(f: Finding) -> list[str]:
+        place = f" ({f.cell or f.location})" if f.cell or f.location else ""
+        head = (f"{printable(f'{f.path}:{f.line}:{f.column}{place}:')} {printable(f.rule)} "
+                f"[{f.severity.value}]")
+        row = f"第{f.row}行 " if f.row else ""
+        return [f"{head} {printable(row + f.message)}"] + (
+            [printable(f"    建议：{f.suggestion}")] if f.suggestion else [])
+
+    variants = [dict(path=f"a{text}.yaml"), dict(rule=f"R{text}"), dict(message=text),
+                dict(suggestion=text), dict(cell=text), dict(location=text), dict(project=text)]
+    for change in variants:
+        fields = dict(path="a.yaml", form=0, project="项目", row=3, indicator="指标", line=4,
+                      column=5, rule="VL03", category="value.x", severity=Severity.WARNING,
+                      message="消息", suggestion="建议")
+        f = Finding(**{**fields, **change})
+        assert text_lines(f) == slow(f)
+        assert full_text([f, f]) == "".join(line + "\n" for line in slow(f) + slow(f))
+        project = f"「{f.project}」" if f.project else ""
+        assert concise_line(f) == slow(Finding(**{**fields, **change, "row": None,
+                                                   "message": project + "第3行 " + f.message,
+                                                   "suggestion": ""}))[0]
+    assert printable(text) == text or not text.isprintable()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from indlint import __version__
 from indlint.core import resources, safeio
-from indlint.core.model import Document, Finding, Form, Pos, Row, Severity
+from indlint.core.model import FINDING_FIELDS, Document, Finding, Form, Pos, Row, Severity, findings_of
 from indlint.core.resultcache import ResultCache, digest, results_folder
 
 _SEVERITIES = {s.value: s for s in Severity}
@@ -127,7 +127,7 @@ def from_payload(path: str, payload: str) -> tuple[Document, list[Finding], tupl
            and len(projects) == forms and all(isinstance(p, str) for p in projects))
     _check(all(isinstance(n, int) and isinstance(t, str) for n, t in comments))
     doc = Document(path, _outline(starts), comments=tuple(map(tuple, comments)), no_table=no_table)
-    return doc, [_finding(path, f) for f in raw], (forms, rows, tuple(projects))
+    return doc, _findings(path, raw), (forms, rows, tuple(projects))
 
 
 def _outline(starts: list) -> tuple[Form, ...]:
@@ -139,21 +139,31 @@ def _outline(starts: list) -> tuple[Form, ...]:
 
 
 #: The fields a finding is kept by (all but its path, which the entry's key holds), in order.
-_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name != "path")
-_TYPES = {"form": (type(None), int), "row": (type(None), int), "line": int, "column": int,
-          "rule": str, "category": str, "message": str, "suggestion": str}
+_FIELDS = FINDING_FIELDS[1:]
+_NONE = type(None)
+#: The types each kept field may hold (exact types: a JSON true is not an int); any other
+#: field (project, indicator, cell, location …) is text or null. Severity is text checked apart.
+_TYPES = {"form": {_NONE, int}, "row": {_NONE, int}, "line": {int}, "column": {int},
+          "rule": {str}, "category": {str}, "message": {str}, "suggestion": {str},
+          "severity": {str}}
+_COLUMN_TYPES = tuple(_TYPES.get(name, {_NONE, str}) for name in _FIELDS)
+_SEVERITY_AT = _FIELDS.index("severity")
 
 
-def _finding(path: str, values) -> Finding:
-    _check(isinstance(values, list) and len(values) == len(_FIELDS))
-    kept = dict(zip(_FIELDS, values))
-    for name, value in kept.items():
-        if name == "severity":
-            kept[name] = _SEVERITIES[value]
-        else:       # any other field (project, indicator, cell, location …) is text or null
-            _check(isinstance(value, _TYPES.get(name, (type(None), str)))
-                   and not isinstance(value, bool))
-    return Finding(path, **kept)
+def _findings(path: str, raw) -> list[Finding]:
+    """The findings of an entry, checked column by column (each column's set of types at once,
+    not each value through a helper); raise ValueError when any value is of the wrong kind."""
+    _check(type(raw) is list and set(map(type, raw)) <= {list}
+           and set(map(len, raw)) <= {len(_FIELDS)})
+    if not raw:
+        return []
+    columns: list = list(zip(*raw))
+    for column, allowed in zip(columns, _COLUMN_TYPES):
+        _check(set(map(type, column)) <= allowed)
+    severities = columns[_SEVERITY_AT]
+    _check(set(severities) <= _SEVERITIES.keys())
+    columns[_SEVERITY_AT] = map(_SEVERITIES.__getitem__, severities)
+    return findings_of(zip([path] * len(raw), *columns))
 
 
 def _check(ok: bool) -> None:

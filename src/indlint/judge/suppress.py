@@ -116,7 +116,10 @@ def apply(doc: Document, findings: Sequence[Finding], suppressions: Sequence[Sup
     """Drop the findings that reasoned suppressions cover; record which suppressions were used."""
     notes = [f"{s.where}: 忽略注释缺少理由，未生效（格式：# indlint: disable=规则 理由）"
              for s in suppressions if not s.reason]
-    index = _Index([s for s in suppressions if s.reason])
+    active = [s for s in suppressions if s.reason]
+    if not active:      # most files: no directive comment and no sidecar entry, nothing to match
+        return Outcome(tuple(findings), tuple(notes))
+    index = _Index(active)
     spans = _row_spans(doc)
     kept = []
     for finding in findings:

@@ -77,27 +77,61 @@ def paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{_STYLE[style]}m{text}\x1b[0m" if colour else text
 
 
+#: "[error]" … of each severity, made once (not through Severity.value on every finding).
+_LEVEL = {s: f"[{s.value}]" for s in Severity}
+
+
 def _head(f: Finding, colour: bool) -> str:
     cell = f" ({f.cell or f.location})" if f.cell or f.location else ""
     where = paint(_printable(f"{f.path}:{f.line}:{f.column}{cell}:"), "path", colour)
-    level = paint(f"[{f.severity.value}]", f.severity.value, colour)
+    level = paint(_LEVEL[f.severity], f.severity.value, colour)
     return f"{where} {_printable(f.rule)} {level}"
+
+
+def _plain(f: Finding, text: str) -> str | None:
+    """The uncoloured line of a finding ending in text, when it needs no escaping (the common
+    case: one isprintable() test instead of escaping each field); None otherwise."""
+    place = f.cell or f.location
+    line = (f"{f.path}:{f.line}:{f.column} ({place}): " if place else
+            f"{f.path}:{f.line}:{f.column}: ") + f"{f.rule} {_LEVEL[f.severity]} {text}"
+    return line if line.isprintable() else None
 
 
 def text_lines(f: Finding, colour: bool = False) -> list[str]:
     """The full format's lines of one finding: where, rule, severity and message; its suggestion."""
-    row = f"第{f.row}行 " if f.row else ""
-    lines = [f"{_head(f, colour)} {_printable(row + f.message)}"]
+    text = f"第{f.row}行 {f.message}" if f.row else f.message
+    line = None if colour else _plain(f, text)
+    lines = [line or f"{_head(f, colour)} {_printable(text)}"]
     if f.suggestion:
         lines.append(paint(_printable(f"    建议：{f.suggestion}"), "dim", colour))
     return lines
 
 
+def full_text(findings: Sequence[Finding], colour: bool = False) -> str:
+    """The full format's text of many findings, each line ended: text_lines joined, with the
+    common case (nothing to escape, no colour) made in one pass (a large run shows 10⁵ findings)."""
+    if colour:
+        return "".join([line + "\n" for f in findings for line in text_lines(f, True)])
+    out = []
+    level = _LEVEL
+    for f in findings:
+        place = f.cell or f.location
+        line = (f"{f.path}:{f.line}:{f.column} ({place}): " if place else
+                f"{f.path}:{f.line}:{f.column}: ") + f"{f.rule} {level[f.severity]} " + (
+            f"第{f.row}行 {f.message}\n" if f.row else f"{f.message}\n")
+        if f.suggestion:
+            line += f"    建议：{f.suggestion}\n"
+        # printable() keeps line ends, but isprintable() is False for them: test without.
+        out.append(line if line.replace("\n", "").isprintable()
+                   else "".join([text + "\n" for text in text_lines(f)]))
+    return "".join(out)
+
+
 def concise_line(f: Finding, colour: bool = False) -> str:
     """The concise format's one line: where, rule, severity, 「project」 row and message."""
     project = f"「{f.project}」" if f.project else ""
-    row = f"第{f.row}行 " if f.row else ""
-    return f"{_head(f, colour)} {_printable(project + row + f.message)}"
+    text = project + (f"第{f.row}行 " if f.row else "") + f.message
+    return (None if colour else _plain(f, text)) or f"{_head(f, colour)} {_printable(text)}"
 
 
 def summary_line(findings: Sequence[Finding], summary: Summary, counts: dict | None = None) -> str:

@@ -5,10 +5,11 @@ The bytes are exactly those of report.format_text / format_json on the whole run
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Callable, Sequence
 
 from indlint.core.model import Finding
-from indlint.output.report import Summary, concise_line, summary_line, text_lines
+from indlint.output.report import Summary, concise_line, full_text, summary_line
 
 STREAMABLE = ("text", "full", "concise", "json")
 
@@ -41,14 +42,18 @@ class Stream:
 
     def add(self, findings: Sequence[Finding]) -> None:
         """Write one file's findings."""
+        if not findings:
+            return
+        for severity, n in Counter(f.severity for f in findings).items():
+            self.counts[severity.value] += n
+        if self.fmt == "full":
+            self.write(full_text(findings, self.colour))
+            return
+        if self.fmt == "concise":
+            colour = self.colour
+            self.write("".join([concise_line(f, colour) + "\n" for f in findings]))
+            return
         for f in findings:
-            self.counts[f.severity.value] += 1
-            if self.fmt == "full":
-                self.write("\n".join(text_lines(f, self.colour)) + "\n")
-                continue
-            if self.fmt == "concise":
-                self.write(concise_line(f, self.colour) + "\n")
-                continue
             body = flat_json(f.to_json()).replace("\n", "\n    ")
             self.write(("\n    " if self.first else ",\n    ") + body)
             self.first = False
