@@ -123,7 +123,50 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path, counted):
     assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 6
 
 
+def read_shard(shard: Path) -> tuple[dict, dict]:
+    """(header, path → [key, last used, payload text]) of a shard: a header line, an index line
+    (path → [key, last used, payload length in bytes]), then the payloads one after another."""
+    head, _, body = shard.read_bytes().partition(b"\n")
+    index, _, payloads = body.partition(b"\n")
+    entries, start = {}, 0
+    for path, (key, used, length) in json.loads(index).items():
+        entries[path] = [key, used, payloads[start:start + length].decode()]
+        start += length
+    assert start == len(payloads)
+    return json.loads(head), entries
+
+
+def write_shard(shard: Path, header: dict, entries: dict) -> None:
+    """Write a shard back with a valid checksum (what a tampering with a valid sum looks like)."""
+    import hashlib
+
+    payloads = [entry[2].encode() for entry in entries.values()]
+    index = {p: [e[0], e[1], len(b)] for (p, e), b in zip(entries.items(), payloads)}
+    body = json.dumps(index, ensure_ascii=False).encode() + b"\n" + b"".join(payloads)
+    header = {**header, "sha256": hashlib.sha256(body).hexdigest()}
+    shard.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
 def test_a_wrong_entry_with_a_valid_checksum_is_a_miss(tmp_path, counted):
+    paths = forms(tmp_path, 1)
+    cache = tmp_path / "cache"
+    first = check("--cache-dir", cache, *paths).stdout
+    shard = next(cache.glob("results-*.json"))
+    header, entries = read_shard(shard)
+    for entry in entries.values():
+        entry[2] = json.dumps([1, "two", [], [], [], [["not a finding"]]])
+    write_shard(shard, header, entries)
+    assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 2
+
+
+@pytest.mark.parametrize("damage", [
+    lambda index: {p: [k, t, n + 1] for p, (k, t, n) in index.items()},   # lengths overrun
+    lambda index: {p: [k, t, n - 1] for p, (k, t, n) in index.items()},   # bytes left over
+    lambda index: {p: [k, "0", n] for p, (k, t, n) in index.items()},     # a time that is text
+    lambda index: {p: [k, t, -n] for p, (k, t, n) in index.items()},      # a negative length
+    lambda index: [list(index)],                                           # not an object
+], ids=["overrun", "left-over", "text-time", "negative", "list"])
+def test_an_index_that_does_not_fit_its_payloads_is_a_miss(tmp_path, counted, damage):
     import hashlib
 
     paths = forms(tmp_path, 1)
@@ -131,14 +174,12 @@ def test_a_wrong_entry_with_a_valid_checksum_is_a_miss(tmp_path, counted):
     first = check("--cache-dir", cache, *paths).stdout
     shard = next(cache.glob("results-*.json"))
     head, _, body = shard.read_bytes().partition(b"\n")
-    entries = json.loads(body)
-    for entry in entries.values():
-        entry[2] = json.dumps([1, "two", [], [], [], [["not a finding"]]])
-    body = json.dumps(entries).encode()
-    header = json.loads(head)
-    header["sha256"] = hashlib.sha256(body).hexdigest()
+    index, _, payloads = body.partition(b"\n")
+    body = json.dumps(damage(json.loads(index))).encode() + b"\n" + payloads
+    header = {**json.loads(head), "sha256": hashlib.sha256(body).hexdigest()}
     shard.write_bytes(json.dumps(header).encode() + b"\n" + body)
     assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 2
+    assert check("--cache-dir", cache, *paths).stdout == first and counted["lint"] == 2  # rewritten
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
@@ -231,18 +272,12 @@ def test_an_unreadable_file_is_read_again(tmp_path, counted):
 
 def _rewrite_findings(shard: Path, change) -> None:
     """Apply change to the kept findings of every entry in a shard, with a valid checksum."""
-    import hashlib
-
-    head, _, body = shard.read_bytes().partition(b"\n")
-    entries = json.loads(body)
+    header, entries = read_shard(shard)
     for entry in entries.values():
         payload = json.loads(entry[2])
         change(payload[5])
         entry[2] = json.dumps(payload, ensure_ascii=False)
-    body = json.dumps(entries, ensure_ascii=False).encode()
-    header = json.loads(head)
-    header["sha256"] = hashlib.sha256(body).hexdigest()
-    shard.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    write_shard(shard, header, entries)
 
 
 def _set(index: int, value):

@@ -113,8 +113,8 @@ def to_payload(doc: Document, findings) -> list:
             bool(doc.no_table)]
 
 
-def from_payload(path: str, payload: str) -> tuple[Document, list[Finding], tuple]:
-    """(document outline, findings, (forms, rows, projects)) of an entry's JSON text; raise
+def from_payload(path: str, payload: str | bytes) -> tuple[Document, list[Finding], tuple]:
+    """(document outline, findings, (forms, rows, projects)) of an entry's JSON; raise
     when it is malformed (the entry is then dropped and the file checked again).
 
     The outline holds the directive comments and, when there are any, each row's first line

@@ -10,6 +10,11 @@ nobody else can write it. Entries are JSON (never pickle), in a few shard files 
 fingerprint, read through the safe reader (bounded, no links), checked by SHA-256, written
 atomically through the safe writer, and pruned by age and size. Anything wrong with an entry
 makes it a miss: the file is checked again and the entry rewritten.
+
+A shard is three parts: a header line (JSON: magic, version, fingerprint, SHA-256 of the rest),
+an index line (JSON: path → [content key, last used, payload length in bytes]), then the
+entries' payloads (compact JSON, UTF-8) one after another in index order. A payload is parsed
+once, when its file is checked (not first as a string inside the shard, then again).
 """
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ MAX_AGE = 30 * 24 * 3600
 STALE_AGE = 7 * 24 * 3600
 #: Shard sets of other fingerprints kept (a switch back to another profile stays fast).
 KEEP_OTHER = 3
-_MAGIC = "indlint-results-1"
+_MAGIC = "indlint-results-2"
 
 
 def results_folder(config_path: str | None, start: Path | None = None) -> Path | None:
@@ -103,20 +108,18 @@ class ResultCache:
             if (header.get("magic") != _MAGIC or header.get("key") != self.fingerprint
                     or header.get("sha256") != hashlib.sha256(body).hexdigest()):
                 return {}
-            entries = json.loads(body)
-            return entries if isinstance(entries, dict) else {}
+            return _entries(body)
         except (safeio.InputError, ValueError, RecursionError, AttributeError, TypeError):
             return {}       # missing, refused, corrupt or foreign: every file is a miss
 
-    def get(self, path: str, key: str) -> str | None:
-        """The payload (JSON text, decoded by the caller when it is used) kept for path with
-        content key ``key``, or None."""
+    def get(self, path: str, key: str) -> bytes | None:
+        """The payload (JSON as UTF-8 bytes, parsed by the caller when it is used) kept for
+        path with content key ``key``, or None."""
         shard = self._shard_of(path)
         entry = self._load(shard).get(path)
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == key
-                and isinstance(entry[2], str)):
+        if entry is None or entry[0] != key:
             return None
-        if self._now - _int(entry[1]) > 3600:       # refresh the age (pruning) at most hourly
+        if self._now - entry[1] > 3600:       # refresh the age (pruning) at most hourly
             entry[1] = self._now
             self._dirty.add(shard)
         return entry[2]
@@ -124,12 +127,11 @@ class ResultCache:
     def put(self, path: str, key: str, payload) -> None:
         """Keep a payload (JSON-able) for path with content key ``key``.
 
-        Kept as JSON text until it is used: a few long strings, not millions of small objects
+        Kept as JSON bytes until it is used: a few long strings, not millions of small objects
         the garbage collector would walk again and again over a big run.
         """
         shard = self._shard_of(path)
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        self._load(shard)[path] = [key, self._now, text]
+        self._load(shard)[path] = [key, self._now, _dumps(payload)]
         self._dirty.add(shard)
 
     def drop(self, path: str) -> None:
@@ -170,26 +172,49 @@ class ResultCache:
                         pass
 
 
-def _int(value) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+def _entries(body: bytes) -> dict:
+    """path → [content key, last used, payload bytes] of a shard's index and payloads; raise
+    ValueError when they do not fit each other exactly."""
+    index, _, payloads = body.partition(b"\n")
+    listed = json.loads(index)
+    if not isinstance(listed, dict):
+        raise ValueError("shard index is not an object")
+    entries, start = {}, 0
+    for path, entry in listed.items():
+        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+                and all(type(n) is int and n >= 0 for n in entry[1:])):
+            raise ValueError("wrong shard index entry")
+        end = start + entry[2]
+        entries[path] = [entry[0], entry[1], payloads[start:end]]
+        start = end
+    if start != len(payloads):
+        raise ValueError("shard payloads do not match the index")
+    return entries
 
 
 def _pruned(entries: dict, now: int) -> bytes:
-    """The shard's JSON: entries older than MAX_AGE dropped, then the oldest until it fits."""
-    for path in [p for p, e in entries.items() if now - _int(e[1]) > MAX_AGE]:
+    """The shard's index and payloads: entries older than MAX_AGE dropped, then the oldest
+    until it fits."""
+    for path in [p for p, e in entries.items() if now - e[1] > MAX_AGE]:
         del entries[path]
-    body = _dumps(entries)
+    body = _body(entries)
     while len(body) > MAX_SHARD_BYTES and entries:
-        oldest = sorted(entries, key=lambda p: _int(entries[p][1]))
+        oldest = sorted(entries, key=lambda p: entries[p][1])
         for path in oldest[:max(1, len(oldest) // 4)]:
             del entries[path]
-        body = _dumps(entries)
+        body = _body(entries)
     return body
 
 
-def _dumps(entries: dict) -> bytes:
-    """UTF-8 JSON; a file name that is not UTF-8 (lone surrogates) is kept as a \\u escape."""
+def _body(entries: dict) -> bytes:
+    index = {path: [key, used, len(payload)] for path, (key, used, payload) in entries.items()}
+    return _dumps(index) + b"\n" + b"".join(payload for _, _, payload in entries.values())
+
+
+def _dumps(value) -> bytes:
+    """Compact UTF-8 JSON (never a raw line break); a file name that is not UTF-8 (lone
+    surrogates) is kept as a \\u escape."""
     try:
-        return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
     except UnicodeEncodeError:
-        return json.dumps(entries, separators=(",", ":")).encode()
+        return json.dumps(value, separators=(",", ":")).encode()
