@@ -281,24 +281,28 @@ def _rewrite_findings(shard: Path, change) -> None:
 
 
 def _set(index: int, value):
-    def change(raw):
-        raw[-1][index] = value
+    """Set one field of the last finding (the entry keeps findings by column, a list per field)."""
+    def change(columns):
+        columns[index][-1] = value
     return change
 
 
 @pytest.mark.parametrize("change", [
-    _set(5, True),                      # line: a JSON true is not a line number
-    _set(5, "12"),                      # line: text
+    _set(4, True),                      # line: a JSON true is not a line number
+    _set(4, "12"),                      # line: text
     _set(0, 1.5),                       # form: a float
     _set(3, 7),                         # indicator: a number, not text
     _set(8, "fatal"),                   # severity: not one of indlint's
     _set(8, ["error"]),                 # severity: not even text
     _set(9, None),                      # message: null
-    lambda raw: raw[-1].pop(),          # a finding one field short
-    lambda raw: raw[-1].append(None),   # one field too many
-    lambda raw: raw.append({"rule": "VL03"}),     # a finding that is not a list
+    lambda columns: columns[3].pop(),               # a column one finding short
+    lambda columns: columns[10].append("消息"),     # one too many
+    lambda columns: columns.append(["VL03"]),       # a column too many
+    lambda columns: columns.pop(),                  # a column too few
+    lambda columns: columns.__setitem__(7, {"rule": "VL03"}),     # a column that is not a list
 ], ids=["bool-line", "text-line", "float-form", "number-indicator", "unknown-severity",
-        "list-severity", "null-message", "short", "long", "object"])
+        "list-severity", "null-message", "short", "long", "extra-column", "missing-column",
+        "object"])
 def test_a_finding_of_the_wrong_kind_makes_the_entry_a_miss(tmp_path, counted, change):
     paths = forms(tmp_path, 1)
     cache = tmp_path / "cache"

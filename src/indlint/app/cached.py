@@ -103,14 +103,14 @@ def content_key(path: str) -> tuple[str | None, int]:
 
 
 def to_payload(doc: Document, findings) -> list:
-    """A file's entry: forms, rows, projects, directive comments, row lines, raw findings."""
+    """A file's entry: forms, rows, projects, directive comments, row lines, the findings by
+    column (one list per field: fewer objects to parse and check than one list per finding)."""
     starts = [[f.index, r.index, r.pos.line] for f in doc.forms for r in f.rows] \
         if doc.comments else []
+    columns = [[f.severity.value for f in findings] if n == "severity" else
+               [getattr(f, n) for f in findings] for n in _FIELDS] if findings else []
     return [len(doc.forms), sum(len(f.rows) for f in doc.forms), [f.project for f in doc.forms],
-            [list(c) for c in doc.comments], starts,
-            [[f.severity.value if n == "severity" else getattr(f, n) for n in _FIELDS]
-             for f in findings],
-            bool(doc.no_table)]
+            [list(c) for c in doc.comments], starts, columns, bool(doc.no_table)]
 
 
 def from_payload(path: str, payload: str | bytes) -> tuple[Document, list[Finding], tuple]:
@@ -122,12 +122,12 @@ def from_payload(path: str, payload: str | bytes) -> tuple[Document, list[Findin
     """
     import json
 
-    forms, rows, projects, comments, starts, raw, no_table = json.loads(payload)
+    forms, rows, projects, comments, starts, columns, no_table = json.loads(payload)
     _check(isinstance(no_table, bool) and isinstance(forms, int) and isinstance(rows, int) and isinstance(projects, list)
            and len(projects) == forms and all(isinstance(p, str) for p in projects))
     _check(all(isinstance(n, int) and isinstance(t, str) for n, t in comments))
     doc = Document(path, _outline(starts), comments=tuple(map(tuple, comments)), no_table=no_table)
-    return doc, _findings(path, raw), (forms, rows, tuple(projects))
+    return doc, _findings(path, columns), (forms, rows, tuple(projects))
 
 
 def _outline(starts: list) -> tuple[Form, ...]:
@@ -150,20 +150,20 @@ _COLUMN_TYPES = tuple(_TYPES.get(name, {_NONE, str}) for name in _FIELDS)
 _SEVERITY_AT = _FIELDS.index("severity")
 
 
-def _findings(path: str, raw) -> list[Finding]:
+def _findings(path: str, columns) -> list[Finding]:
     """The findings of an entry, checked column by column (each column's set of types at once,
     not each value through a helper); raise ValueError when any value is of the wrong kind."""
-    _check(type(raw) is list and set(map(type, raw)) <= {list}
-           and set(map(len, raw)) <= {len(_FIELDS)})
-    if not raw:
+    _check(type(columns) is list)
+    if not columns:
         return []
-    columns: list = list(zip(*raw))
+    _check(len(columns) == len(_FIELDS) and set(map(type, columns)) <= {list}
+           and len(set(map(len, columns))) == 1)
     for column, allowed in zip(columns, _COLUMN_TYPES):
         _check(set(map(type, column)) <= allowed)
     severities = columns[_SEVERITY_AT]
     _check(set(severities) <= _SEVERITIES.keys())
     columns[_SEVERITY_AT] = map(_SEVERITIES.__getitem__, severities)
-    return findings_of(zip([path] * len(raw), *columns))
+    return findings_of(zip([path] * len(severities), *columns))
 
 
 def _check(ok: bool) -> None:

@@ -148,7 +148,8 @@ class Show:
 
     def keep(self, findings) -> list[Finding]:
         """The findings shown: at or above --min-severity, under the names the user gave."""
-        shown = [f for f in findings if f.severity.rank >= self.min_rank]
+        shown = list(findings) if self.min_rank <= 1 else [   # info, the lowest: all shown
+            f for f in findings if f.severity.rank >= self.min_rank]
         return self.stdin.rename(shown) if self.stdin is not None else shown
 
     def note(self, text: str) -> None:

@@ -108,23 +108,20 @@ def text_lines(f: Finding, colour: bool = False) -> list[str]:
 
 
 def full_text(findings: Sequence[Finding], colour: bool = False) -> str:
-    """The full format's text of many findings, each line ended: text_lines joined, with the
-    common case (nothing to escape, no colour) made in one pass (a large run shows 10⁵ findings)."""
-    if colour:
-        return "".join([line + "\n" for f in findings for line in text_lines(f, True)])
-    out = []
-    level = _LEVEL
-    for f in findings:
-        place = f.cell or f.location
-        line = (f"{f.path}:{f.line}:{f.column} ({place}): " if place else
-                f"{f.path}:{f.line}:{f.column}: ") + f"{f.rule} {level[f.severity]} " + (
-            f"第{f.row}行 {f.message}\n" if f.row else f"{f.message}\n")
-        if f.suggestion:
-            line += f"    建议：{f.suggestion}\n"
+    """The full format's text of many findings, each line ended: text_lines joined. Without
+    colour, the text is made in one pass and tested once: when nothing in it needs escaping
+    (the common case), it is exactly what escaping field by field gives."""
+    if not colour:
+        level = _LEVEL
+        text = "".join([
+            f"{f.path}:{f.line}:{f.column}" + (f" ({f.cell or f.location}): " if f.cell or f.location
+                                               else ": ")
+            + f"{f.rule} {level[f.severity]} " + (f"第{f.row}行 " if f.row else "") + f.message
+            + (f"\n    建议：{f.suggestion}\n" if f.suggestion else "\n") for f in findings])
         # printable() keeps line ends, but isprintable() is False for them: test without.
-        out.append(line if line.replace("\n", "").isprintable()
-                   else "".join([text + "\n" for text in text_lines(f)]))
-    return "".join(out)
+        if text.replace("\n", "").isprintable():
+            return text
+    return "".join([line + "\n" for f in findings for line in text_lines(f, colour)])
 
 
 def concise_line(f: Finding, colour: bool = False) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from operator import attrgetter
 from typing import Callable, Sequence
 
 from indlint.core.model import Finding
 from indlint.output.report import Summary, concise_line, full_text, summary_line
 
 STREAMABLE = ("text", "full", "concise", "json")
+_SEVERITY = attrgetter("severity")
 
 
 
@@ -44,7 +46,7 @@ class Stream:
         """Write one file's findings."""
         if not findings:
             return
-        for severity, n in Counter(f.severity for f in findings).items():
+        for severity, n in Counter(map(_SEVERITY, findings)).items():
             self.counts[severity.value] += n
         if self.fmt == "full":
             self.write(full_text(findings, self.colour))
