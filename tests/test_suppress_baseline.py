@@ -85,3 +85,21 @@ def test_an_unknown_rule_code_in_a_suppression_is_its_own_message(tmp_path):
     assert len(sidecar) == 1 and "不存在" in sidecar[0] and "indlint-ignore.yaml" in sidecar[0]
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert "VL05" not in rules          # the known code of a mixed entry still applies
+
+
+def test_sidecar_entries_by_glob_and_for_other_files(tmp_path):
+    doc, findings, path = lint(tmp_path, FORM.replace("# indlint", "# note"))
+    (tmp_path / "indlint-ignore.yaml").write_text(
+        "- {file: '*.yaml', indicator: 居民满意度, rule: VL03, reason: 全部 YAML 沿用上年口径}\n"
+        "- {indicator: 工资发放及时性, rule: VL05, reason: 不限文件}\n"
+        "- {file: '*.xlsx', indicator: 社区公共服务能力, rule: value., reason: 只管表格}\n"
+        "- {file: other.yaml, indicator: 党员满意度, rule: VL09, reason: 别的文件}\n",
+        encoding="utf-8")
+    supp = sidecar_suppressions(tmp_path)
+    used: set = set()
+    out = apply(doc, findings, supp, used)
+    left = {(f.row, f.rule) for f in out.findings}
+    assert (3, "VL03") not in left and (1, "VL05") not in left       # by glob, and for any file
+    assert {r for r, _ in left} >= {2}                              # the *.xlsx entry: not here
+    assert len(used) == 2 and len(unused(supp, used)) == 2
+    assert apply(doc, findings, [], set()).findings == tuple(findings)

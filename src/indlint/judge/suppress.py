@@ -116,8 +116,12 @@ def apply(doc: Document, findings: Sequence[Finding], suppressions: Sequence[Sup
     """Drop the findings that reasoned suppressions cover; record which suppressions were used."""
     notes = [f"{s.where}: 忽略注释缺少理由，未生效（格式：# indlint: disable=规则 理由）"
              for s in suppressions if not s.reason]
-    active = [s for s in suppressions if s.reason]
-    if not active:      # most files: no directive comment and no sidecar entry, nothing to match
+    paths = {f.path for f in findings}
+    # A sidecar entry for other files cannot cover these findings: most files then have
+    # nothing to match, and each finding is not tried against every entry of the folder.
+    active = [s for s in suppressions if s.reason and (
+        not s.file or any(PurePath(p).match(s.file) for p in paths))]
+    if not active:
         return Outcome(tuple(findings), tuple(notes))
     index = _Index(active)
     spans = _row_spans(doc)
