@@ -1,7 +1,6 @@
 """What the result cache keeps of a checked file, and the fingerprint of a run its entries belong to."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import sys
