@@ -89,6 +89,8 @@ def _own(path: str, config) -> bool:
     """indlint's configuration, sidecars and hook files, and the rule files of rule-paths."""
     if Path(path).name in OWN_NAMES:
         return True
+    if not config.rule_paths:       # nothing to resolve links for (a walk of 1,000 files)
+        return False
     real = os.path.realpath(path)
     return any(real.startswith(os.path.realpath(folder) + os.sep) for folder in config.rule_paths)
 
