@@ -114,3 +114,20 @@ def test_a_walked_file_with_no_indicator_table_is_counted_as_skipped(tmp_path):
     # Named on the command line, the same file is a finding (formats.md's first row).
     named, _ = checked(str(root / "mkdocs.yml"))
     assert named == {"mkdocs.yml"}
+
+
+def test_exclude_globs_match_as_fnmatch_does_one_by_one():
+    """core/config compiles the exclude globs into one expression: the same answers as fnmatch."""
+    import fnmatch
+
+    from indlint.core.config import DEFAULT_EXCLUDE, _globs
+
+    globs = [DEFAULT_EXCLUDE, ("*.tmp", "草稿*", "[!a]?", "x[ab]*y", "/build/", "a/**/b", "*.[ch]"),
+             ("(x)|+", "$^.", "a\\b"), ()]
+    names = ["build", "草稿一", "草稿", "ba", "aa", "xaqqy", "xcy", "a/c/b", "f.c", "f.h", "f.ch",
+             "(x)|+", "$^.", "a\\b", ".git", ".gitx", "node_modules", "x.tmp", "", "BUILD"]
+    for patterns in globs:
+        matches = _globs(patterns)
+        for name in names:
+            expected = any(fnmatch.fnmatch(name, p.strip("/")) for p in patterns)
+            assert bool(matches(name)) == expected, (patterns, name)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +60,8 @@ class Config:
                 continue
         parts = (rel or target.name).split("/")
         prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
-        return any(fnmatch.fnmatch(p, pattern.strip("/")) for pattern in self.exclude
-                   for p in (*parts, *prefixes))
+        matches = _globs(tuple(self.exclude))
+        return any(matches(os.path.normcase(p)) for p in (*parts, *prefixes))
 
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
@@ -99,6 +101,16 @@ def find_config(start: Path, notes: list[str] | None = None) -> Path | None:
     safe.directory rule); ``--config`` trusts it explicitly.
     """
     return ConfigFinder().find(start, notes)
+
+
+@functools.lru_cache(maxsize=32)
+def _globs(patterns: tuple[str, ...]):
+    """fnmatch.fnmatch against any of the globs, as one compiled expression (a walk tries every
+    file and folder against every exclude glob)."""
+    if not patterns:
+        return lambda _text: None
+    return re.compile("|".join(fnmatch.translate(os.path.normcase(p.strip("/")))
+                               for p in patterns)).match
 
 
 class ConfigFinder:
