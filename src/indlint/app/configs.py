@@ -28,6 +28,7 @@ class Setups:
         self._configs: dict[str | None, Config] = {}
         self._linters: dict[str | None, object] = {}
         self._by_path: dict[str, Config] = {}
+        self._by_folder: dict[str, Path | None] = {}    # a folder → the configuration file found
         self._aliases: dict[str, str] = {}
         self._shown: dict[str, str] = {}       # the name a temporary file is reported under
         self._told = 0
@@ -48,7 +49,13 @@ class Setups:
     def _discover(self, path: str) -> Config:
         shown = self._aliases.get(path, path)
         start = Path(shown if shown not in ("", "-") else ".")
-        found = self._finder.find(start if start.is_dir() else Path(os.path.abspath(start)).parent)
+        if start.is_dir():
+            found = self._finder.find(start)
+        else:       # a file's configuration is its folder's: found once for a folder's files
+            folder = os.path.dirname(os.path.abspath(start))
+            if folder not in self._by_folder:
+                self._by_folder[folder] = self._finder.find(Path(folder))
+            found = self._by_folder[folder]
         self._tell()
         key = str(found) if found else None
         if key not in self._configs:
