@@ -222,8 +222,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 def printable(text: str, keep_tabs: bool = True) -> str:
     """Text safe for a terminal: control and bidi-override characters shown as \\xNN / \\uNNNN,
     lone surrogates (names that are not UTF-8) as U+FFFD. File data never drives the terminal."""
-    if isinstance(text, str) and text.isprintable():   # no control, format (bidi), surrogate or tab character: as is
-        return text
+    if isinstance(text, str) and text.isprintable():
+        return text     # no control, format (bidi), surrogate, tab or line end: nothing to show
 
     def show(match) -> str:
         code = ord(match.group())
