@@ -15,7 +15,7 @@ from indlint.judge.names import NameAnalyser
 from indlint.judge.wording import ROW_WORDING, row_value, shown
 from indlint.values.parse import ValueParser
 from indlint.judge.rules import Profile, Rule, load_profile, load_rules
-from indlint.judge.plan import Plan, row_key, shared_facts
+from indlint.judge.plan import Plan, new_facts, row_key, shared_facts
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Linter:
             key = row_key(row)
             verdict = verdicts.get(key) if key is not None else None
             if verdict is None:
-                rf = RowFacts(row, form, tools)
+                rf = new_facts(row, form, tools)
                 verdict = plan.verdict(key, rf)
             else:
                 rf = shared_facts(verdict, row, form, tools)
@@ -216,7 +216,7 @@ class TemplateValues(dict):
 
     def __init__(self, form: Form, row, args: Mapping, tools: Analysers | None = None,
                  facts: RowFacts | None = None):
-        super().__init__((k, _short(str(v))) for k, v in args.items())
+        super().__init__({k: _short(str(v)) for k, v in args.items()} if args else ())
         self.form, self.row, self.tools, self.facts = form, row, tools, facts
 
     def __missing__(self, key: str) -> str:

@@ -133,6 +133,14 @@ def shared_facts(verdict: Verdict, row, form, tools) -> RowFacts:
     return rf
 
 
+def new_facts(row, form, tools) -> RowFacts:
+    """RowFacts(row, form, tools), without the frozen dataclass's three guarded assignments."""
+    rf = _new(RowFacts)
+    d = rf.__dict__
+    d["row"], d["form"], d["tools"] = row, form, tools
+    return rf
+
+
 def row_key(row) -> tuple | None:
     """The row's fields as a hashable key (None when a reader left something unhashable)."""
     key = tuple(row.fields.items())
@@ -148,4 +156,4 @@ def _placeholders(rule: Rule) -> frozenset[str]:
                      for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
-__all__ = ["Hit", "Plan", "Verdict", "row_key", "shared_facts"]
+__all__ = ["Hit", "Plan", "Verdict", "new_facts", "row_key", "shared_facts"]
