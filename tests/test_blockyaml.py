@@ -148,6 +148,16 @@ def test_rows_with_a_list_or_mapping_in_a_field_decline_to_rows_of_maps():
     assert yamlform.read_string(text).forms[0].rows[0].fields == {"name": "x", "target": None}
 
 
+@pytest.mark.parametrize("late", ["  - {l1: 产出指标}", "  - [a, b]", "x: |", "x: &a 1", "x: *a",
+                                  "x: !!str 1", 'x: "a\\tb"', "[a]"])
+def test_what_would_decline_late_declines_before_any_line_is_read(monkeypatch, late):
+    """A file read in full and then declined would cost more than libyaml alone. (Not `x: >`:
+    forms are full of '>=95%', and a folded block scalar is rare enough to pay for.)"""
+    text = "project: p\nindicators:\n" + "  - l1: 产出指标\n    name: 指标\n" * 200 + late + "\n"
+    monkeypatch.setattr(blockyaml, "_build", lambda *a: pytest.fail("read before declining"))
+    assert fast(text) is blockyaml.DECLINE
+
+
 def test_limits_hold_on_the_fast_path():
     deep = "".join(" " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 2)) + " " * 70 + "x: 1\n"
     assert fast(deep) is blockyaml.DECLINE

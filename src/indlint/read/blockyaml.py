@@ -41,7 +41,6 @@ class Rows(NamedTuple):
     aliases: dict
 
 
-_NO_ROWS = Rows(frozenset(), {})
 #: What compose returns when the text is not in the subset this reader is sure of.
 DECLINE = object()
 
@@ -60,6 +59,7 @@ _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 _OPEN_SINGLE = re.compile(r"(?:[^']|'')*")
 _DOUBLE = re.compile(r'"([^"\\]*)"')
 _SPACES = re.compile(r" *")
+_OUTSIDE = re.compile(r'(?:^|[:-] ) *[\[{|>&*!]|"[^"\n]*\\', re.M)
 # libyaml gives up on a simple key longer than 1,024 characters (the key and its colon).
 _MAX_KEY = 1000
 _MAP, _SEQ, _INDENTLESS, _ROW = 0, 1, 2, 3     # kinds of open collection
@@ -71,16 +71,18 @@ class _Decline(Exception):
 
 def compose(text: str, max_depth: int, max_nodes: int, rows: Rows | None = None):
     """The node tree of a text in the block subset (libyaml's, exactly), or DECLINE."""
-    # A cheap pre-scan first: a declined file costs little more than with libyaml alone.
-    # (`---` and `%` lines decline as they come; `...` could pass for a key.)
-    if not text or _NOT_PLAIN_TEXT.search(text) or text.startswith("...") or "\n..." in text:
+    # A cheap pre-scan first, for what would decline midway (flow style, block scalars, anchors,
+    # escapes; `...`, which could pass for a key): then a declined file costs little more.
+    if (not text or _NOT_PLAIN_TEXT.search(text) or text.startswith("...") or "\n..." in text
+            or (any(c in text for c in '{[|&*!\\') and _OUTSIDE.search(text))):
         return DECLINE
     lines = text.split("\n")
     if len(lines) * 8 > max_nodes:         # a line makes at most eight events
         return DECLINE
     starts = accumulate(map((1).__add__, map(len, lines)), initial=0)    # line + "\n"
+    reader = _Reader(max_depth, rows or Rows(frozenset(), {}))
     try:
-        return _build(zip(count(1), lines, starts), _Reader(max_depth, rows or _NO_ROWS))
+        return _build(zip(count(1), lines, starts), reader)
     except _Decline:
         return DECLINE
 
@@ -201,14 +203,11 @@ class _Reader:
 
     def line(self, line: str, s: str, col: int, lineno: int, start: int, lines) -> None:
         """Read one line (s: without its indent; a quoted value may take lines after it)."""
-        if s[0] == "-" and (len(s) == 1 or s[1] == " "):
-            dash = True
-            t = s[1:].lstrip(" ")
-            tcol = len(line) - len(t)
-            if t[:1] == "#":
-                t = ""
-        else:
-            dash, t, tcol = False, s, col
+        dash = s[0] == "-" and (len(s) == 1 or s[1] == " ")
+        t = s[1:].lstrip(" ") if dash else s
+        tcol = len(line) - len(t)
+        if t[:1] == "#":            # `- # …`
+            t = ""
         key = value = None
         if t:
             key, value = _entry(t, dash, lineno, tcol, start + tcol, lines)
