@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import yaml
 
 from indlint.core import safeio
 from indlint.core.model import Document, Form, Pos, Row
+from indlint.read import blockyaml
+from indlint.read.blockyaml import Map as _Map, Scalar as _Scalar, Seq as _Seq
 from indlint.read.encoding import Decoded, legacy
 
 #: Files larger than this are refused before they are read (README: 限制).
@@ -43,26 +44,8 @@ class NoTable(ReadError):
     """A file read without fault that holds no indicator table (a folder walk skips it)."""
 
 
-# ---- a small node tree built from PyYAML's event stream --------------------------
+# ---- a small node tree (read/blockyaml.py) built from PyYAML's event stream ----------
 # Events are several times faster than PyYAML's composer, and give the marks we need.
-
-@dataclass(slots=True)
-class _Scalar:
-    value: str | None
-    pos: Pos
-
-
-@dataclass(slots=True)
-class _Map:
-    pos: Pos
-    items: list = field(default_factory=list)      # [(key _Scalar, node)]
-
-
-@dataclass(slots=True)
-class _Seq:
-    pos: Pos
-    items: list = field(default_factory=list)
-
 
 def _pos(event) -> Pos:
     start, end = event.start_mark, event.end_mark
@@ -231,11 +214,22 @@ def read_yaml(path: str) -> Document:
     """Read one declaration YAML file; a file that cannot be read gives a Document with an error."""
     try:
         found = decode_file(read_regular(path))
-        forms = tuple(_forms(compose(found.text)))
+        forms = tuple(_forms(_tree(found.text)))
     except ReadError as err:
         return Document(path, error=str(err), no_table=isinstance(err, NoTable))
     return Document(path, forms, encoding=found.encoding, comments=directive_comments(found.text),
                     inferred=found.inferred)
+
+
+def _tree(text: str):
+    """The node tree: read/blockyaml.py's where it is sure of libyaml's, else compose's."""
+    root = blockyaml.compose(text, MAX_DEPTH, MAX_EVENTS, _ROWS) if _FAST else blockyaml.DECLINE
+    return compose(text) if root is blockyaml.DECLINE else root
+
+
+_FAST = _Loader is not yaml.SafeLoader        # its positions are libyaml's, not PyYAML's
+_ROWS = blockyaml.Rows(frozenset(k for k in [*FORM_ALIASES, "indicators"]
+                                 if FORM_ALIASES.get(k, k) == "indicators"), ROW_ALIASES)
 
 
 def directive_comments(text: str) -> tuple[tuple[int, str], ...]:
@@ -249,7 +243,7 @@ def directive_comments(text: str) -> tuple[tuple[int, str], ...]:
 def read_string(text: str, path: str = "<string>") -> Document:
     """Read a declaration from a string (tests, rule examples)."""
     try:
-        return Document(path, tuple(_forms(compose(text))))
+        return Document(path, tuple(_forms(_tree(text))))
     except ReadError as err:
         return Document(path, error=str(err))
 
@@ -373,6 +367,8 @@ def _form_kind(text: str, pos: Pos) -> str:
 
 
 def _row(index: int, node) -> Row:
+    if node.__class__ is Row:       # read/blockyaml.py builds rows as it reads
+        return node
     if not isinstance(node, _Map):
         # Kept as an empty row rather than dropped: the rules report its blank fields.
         return Row(index, MappingProxyType({}), node.pos)
@@ -394,4 +390,4 @@ def _text(node) -> str | None:
 
 
 def _kind_zh(node) -> str:
-    return {"_Map": "映射", "_Seq": "列表"}.get(type(node).__name__, "单个值")
+    return {_Map: "映射", _Seq: "列表"}.get(type(node), "单个值")
