@@ -62,7 +62,7 @@ def test_repeated_row_gets_its_own_place_and_project_specific_wording():
     assert [(f.form, f.row, f.line, f.project) for f in vague] == [
         (0, 1, 6, "甲项目"), (0, 2, 7, "甲项目"), (1, 1, 12, "乙项目")]
     plan = linter._plan("declaration")
-    assert len(plan.verdicts) == 1              # one distinct row, judged once
+    assert len(plan.verdicts) + len(plan.kept) == 1     # one distinct row, judged once
     # The same rows, judged rule by rule, give the same findings.
     doc = read_string(text)
     shared, each = _both(linter, doc)
@@ -84,13 +84,27 @@ def test_a_failing_check_falls_back_to_rule_by_rule(monkeypatch):
     findings = linter.lint(doc)
     errors = [f for f in findings if f.category == "input.invalid"]
     assert len(errors) == 1 and "VL07" in errors[0].message and "boom" in errors[0].message
-    assert plan.verdicts == {}                  # nothing was kept from the failed judgement
+    assert plan.verdicts == plan.kept == {}     # nothing was kept from the failed judgement
 
 
 def test_verdicts_stay_bounded():
-    """A run of many distinct rows keeps at most MAX_VERDICTS of them."""
-    rows = "".join(f"  - {{l1: 产出指标, l2: 数量指标, name: 培训人数{i}, target: '≥{i}人'}}\n"
+    """Many distinct rows, each met twice: both generations stay within MAX_VERDICTS."""
+    rows = "".join(f"  - {{l1: 产出指标, l2: 数量指标, name: 培训人数{i}, target: '≥{i}人'}}\n" * 2
                    for i in range(MAX_VERDICTS + 10))
     linter = build_linter()
     linter.lint(read_string("kind: declaration\nindicators:\n" + rows))
-    assert 0 < len(linter._plan("declaration").verdicts) <= MAX_VERDICTS
+    plan = linter._plan("declaration")
+    assert len(plan.verdicts) <= MAX_VERDICTS and 0 < len(plan.kept) <= MAX_VERDICTS
+
+
+def test_a_row_met_again_moves_to_the_kept_generation():
+    """Rows every form repeats survive the forgetting of rows met once."""
+    linter = build_linter()
+    plan = linter._plan("declaration")
+    common = "  - {l1: 满意度指标, l2: 服务对象满意度指标, name: 群众满意度, target: '≥90%'}\n"
+    linter.lint(read_string("kind: declaration\nindicators:\n" + common * 2))
+    assert len(plan.kept) == 1 and not plan.verdicts
+    once = "".join(f"  - {{l1: 产出指标, l2: 数量指标, name: 培训人数{i}, target: '≥{i}人'}}\n"
+                   for i in range(MAX_VERDICTS + 10))
+    linter.lint(read_string("kind: declaration\nindicators:\n" + once))
+    assert len(plan.kept) == 1                  # the young generation was emptied, not the kept

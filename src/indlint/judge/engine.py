@@ -54,14 +54,14 @@ class Linter:
 
     def _lint_shared(self, path: str, form: Form, plan: Plan) -> list[Finding]:
         """Row-level rules through each distinct row's verdict (plan.py); raises on a failure."""
-        tools, verdicts = self.tools, plan.verdicts
+        tools, recall = self.tools, plan.recall
         rows: list[RowFacts] = []
         chosen: dict[int, list[RowFacts]] = {i: [] for i in plan.form_rules}
         findings: list[Finding] = []
         year, project = year_of(form), form.project or None
         for row in form.rows:
             key = row_key(row)
-            verdict = verdicts.get(key) if key is not None else None
+            verdict = recall(key) if key is not None else None
             if verdict is None:
                 rf = new_facts(row, form, tools)
                 verdict = plan.verdict(key, rf)

@@ -41,10 +41,12 @@ class NameAnalyser:
         self._names = lexicons.names
         self._cache: dict[str, NameInfo] = {}
         n = lexicons.names
-        self._negative_ends = tuple(s + m for s in (*n["negative_stems"], *n["negative_costs"])
-                                    for m in ("", *n["negative_measures"]))
-        self._verdict_ends = (*n["verdict_endings"],
-                              *(m + v for m in n["verdict_manners"] for v in n["verdict_verbs"]))
+        # Hundreds of endings (each stem with each measure): one set lookup per ending length.
+        self._negative_ends = _ending_test(s + m for s in (*n["negative_stems"], *n["negative_costs"])
+                                           for m in ("", *n["negative_measures"]))
+        self._verdict_ends = _ending_test((*n["verdict_endings"],
+                                           *(m + v for m in n["verdict_manners"]
+                                             for v in n["verdict_verbs"])))
         self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
                                     *n["purpose_starters"]}))
         # Every word list in the shape it is tested in, made once: a run meets thousands of
@@ -130,10 +132,10 @@ class NameAnalyser:
         ends = self._negative_ends
         if self._marks["positive_overrides"](text):
             return False
-        if text.endswith(ends):
+        if ends(text):
             return True
         bare = _TRAILING_NOTE.sub("", text)
-        return bare.endswith(ends) or self._incident_measure(bare or text)
+        return ends(bare) or self._incident_measure(bare or text)
 
     def _incident_measure(self, core: str) -> bool:
         """逾期发放率: an incident stem a few characters before a measure that ends the name."""
@@ -166,7 +168,7 @@ class NameAnalyser:
             yield "task"
         if not measure and core.endswith(ends["outcome_endings"]):
             yield "outcome"
-        if not measure and core.endswith(self._verdict_ends):
+        if not measure and self._verdict_ends(core):
             yield "verdict"              # 工程质量合格: the name states the end state itself
         if not measure and core.endswith(ends["object_heads"]):
             yield "object"
@@ -233,6 +235,24 @@ def _any_of(words):
     if not words:
         return lambda text: False
     return re.compile("|".join(map(re.escape, words))).search
+
+
+def _ending_test(words):
+    """A test for whether a text ends with any of the words: one set lookup per word length,
+    not one comparison per word (str.endswith with a tuple tries each in turn)."""
+    table: dict[int, set[str]] = {}
+    for word in words:
+        table.setdefault(len(word), set()).add(word)
+    if 0 in table:                      # the empty word ends every text
+        return lambda text: True
+    sizes = tuple((size, frozenset(found)) for size, found in sorted(table.items(), reverse=True))
+
+    def ends(text: str) -> bool:
+        for size, found in sizes:
+            if text[-size:] in found:
+                return True
+        return False
+    return ends
 
 
 def _endings_by_length(counts: dict) -> tuple:

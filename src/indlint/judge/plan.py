@@ -14,7 +14,7 @@ from indlint.judge.selectors import fact_getter
 #: uses one is worded afresh for every row ({year}; value_shape proposes "{year}年12月31日前").
 FORM_WORDS = frozenset({"project", "row"})
 YEAR_WORDS = frozenset({"year", "value_shape"})
-#: Distinct rows whose verdicts a plan keeps before it starts afresh (memory stays flat).
+#: Distinct rows whose verdicts a plan keeps in each of its two generations (memory stays flat).
 MAX_VERDICTS = MAX_ENTRIES // 4
 _NO_YEAR = object()
 _OWNERS = frozenset({"row", "form", "tools"})
@@ -46,7 +46,10 @@ class Plan:
         self.getters = getters
         self.trivial = trivial           # rules whose when: selects every row
         self.masks: dict = {}
+        # Two generations, so that a full memory forgets the rows met once, not the rows every
+        # form repeats: a new verdict waits in ``verdicts``; met again, it moves to ``kept``.
         self.verdicts: dict = {}
+        self.kept: dict = {}
         self.row_rules = frozenset(i for i, r in enumerate(rules) if r.check.level == "row")
         self.form_rules = tuple(i for i, r in enumerate(rules) if r.check.level != "row")
         words = [_placeholders(r) for r in rules]
@@ -116,6 +119,17 @@ class Plan:
             self.verdicts.clear()
         self.verdicts[key] = made
         return made
+
+    def recall(self, key: tuple) -> Verdict | None:
+        """The verdict kept for a row whose fields are ``key``, if any."""
+        found = self.kept.get(key)
+        if found is None:
+            found = self.verdicts.pop(key, None)
+            if found is not None:
+                if len(self.kept) >= MAX_VERDICTS:
+                    self.kept.clear()
+                self.kept[key] = found
+        return found
 
     def text_key(self, i: int, year) -> tuple | None:
         """Where rule i's wording for a row is kept in its verdict; None: word it afresh."""
