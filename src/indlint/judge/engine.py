@@ -15,7 +15,7 @@ from indlint.judge.names import NameAnalyser
 from indlint.judge.wording import ROW_WORDING, row_value, shown
 from indlint.values.parse import ValueParser
 from indlint.judge.rules import Profile, Rule, load_profile, load_rules
-from indlint.judge.plan import Plan, new_facts, row_key, shared_facts
+from indlint.judge.plan import Plan, new_facts, shared_facts
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,11 @@ class Linter:
         findings: list[Finding] = []
         year, project = year_of(form), form.project or None
         for row in form.rows:
-            key = row_key(row)
-            verdict = recall(key) if key is not None else None
+            key = tuple(row.fields.items())
+            try:
+                verdict = recall(key)
+            except TypeError:           # a reader left something unhashable: judged, not kept
+                key = verdict = None
             if verdict is None:
                 rf = new_facts(row, form, tools)
                 verdict = plan.verdict(key, rf)
@@ -81,8 +84,9 @@ class Linter:
                 hits += _rule_hits(rule, form, rows if i in plan.trivial else chosen[i], False)
             except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
                 failures.append(internal_error(path, err, rule.id))
-        return failures + findings + [self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None)
-                                      for rule, hit in _exclusive(hits)]
+        return failures + findings + [
+            self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None, project)
+            for rule, hit in _exclusive(hits)]
 
     def _row_finding(self, path: str, form: Form, project: str | None, plan: Plan, i: int,
                      hit: Hit, facts: RowFacts, verdict, year) -> Finding:
@@ -126,18 +130,15 @@ class Linter:
         return plan
 
     def _finding(self, path: str, form: Form, rule: Rule, hit: Hit,
-                 facts: RowFacts | None = None) -> Finding:
+                 facts: RowFacts | None = None, project: str | None = "") -> Finding:
         row = form.rows[hit.row - 1] if hit.row else None
         pos = row.where(hit.field) if row else form.where(hit.field)
         values = TemplateValues(form, row, hit.args, self.tools, facts)
-        return Finding(path=path, form=form.index, project=form.project or None,
-                       row=row.index if row else None,
-                       indicator=(row.get("name") or None) if row else None,
-                       line=pos.line, column=pos.column, rule=rule.id, category=rule.category,
-                       severity=self.severities.get(rule.id, rule.severity),
-                       message=fill(rule.message, values),
-                       suggestion=fill(rule.suggestion, values), cell=pos.cell,
-                       location=pos.location)
+        return Finding(path, form.index, form.project or None if project == "" else project,
+                       row.index if row else None, (row.get("name") or None) if row else None,
+                       pos.line, pos.column, rule.id, rule.category,
+                       self.severities.get(rule.id, rule.severity), fill(rule.message, values),
+                       fill(rule.suggestion, values), pos.cell, pos.location)
 
 
 def _rule_hits(rule: Rule, form: Form, rows: list[RowFacts], test: bool) -> list[tuple[Rule, Hit]]:

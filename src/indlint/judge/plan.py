@@ -155,19 +155,9 @@ def new_facts(row, form, tools) -> RowFacts:
     return rf
 
 
-def row_key(row) -> tuple | None:
-    """The row's fields as a hashable key (None when a reader left something unhashable)."""
-    key = tuple(row.fields.items())
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
 def _placeholders(rule: Rule) -> frozenset[str]:
     return frozenset(name for text in (rule.message, rule.suggestion)
                      for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
-__all__ = ["Hit", "Plan", "Verdict", "new_facts", "row_key", "shared_facts"]
+__all__ = ["Hit", "Plan", "Verdict", "new_facts", "shared_facts"]
