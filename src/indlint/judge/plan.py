@@ -17,7 +17,6 @@ YEAR_WORDS = frozenset({"year", "value_shape"})
 #: Distinct rows whose verdicts a plan keeps in each of its two generations (memory stays flat).
 MAX_VERDICTS = MAX_ENTRIES // 4
 _NO_YEAR = object()
-_OWNERS = frozenset({"row", "form", "tools"})
 _new = object.__new__
 
 
@@ -111,7 +110,8 @@ class Plan:
         hits += [(i, hit) for i, hit, _ in best.values()]
         # The facts without the row and form they were computed on: a kept verdict must not
         # keep a whole document alive.
-        facts = {k: v for k, v in rf.__dict__.items() if k not in _OWNERS}
+        facts = dict(rf.__dict__)
+        del facts["row"], facts["form"], facts["tools"]
         made = Verdict(facts, tuple(hits), form, {})
         if key is None:
             return made

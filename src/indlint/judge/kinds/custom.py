@@ -12,12 +12,14 @@ from indlint.judge.kinds.base import FormFacts, FormKind, Hit, ParamError, take
 
 def basis_partial(facts: FormFacts) -> Iterable[Hit]:
     """Rows without a 指标值设定依据 when some rows of the form carry one (labelling.md)."""
-    filled = [rf for rf in facts.rows if rf.row.get("basis").strip()]
-    if not filled:
+    blank = [not rf.row.get("basis").strip() for rf in facts.rows]
+    count = blank.count(False)
+    if not count:
         return
-    for rf in facts.rows:
-        if not rf.row.get("basis").strip() and rf.row.get("name").strip():
-            yield Hit("basis", {"count": len(filled)}, row=rf.row.index)
+    args = {"count": count}
+    for rf, lacks in zip(facts.rows, blank):
+        if lacks and rf.row.get("name").strip():
+            yield Hit("basis", args, row=rf.row.index)
 
 
 def goal_unaligned(facts: FormFacts) -> Iterable[Hit]:
