@@ -10,7 +10,7 @@ from indlint.judge.analysis import Analysers, RowFacts, year_of
 from indlint.judge.kinds import FormFacts, Hit
 from indlint.judge.levels import LevelJudge
 from indlint.values.lexicons import Lexicons, load_lexicons
-from indlint.core.model import Document, Finding, Form, Severity
+from indlint.core.model import Document, Finding, Form, Severity, findings_of
 from indlint.judge.names import NameAnalyser
 from indlint.judge.wording import ROW_WORDING, row_value, shown
 from indlint.values.parse import ValueParser
@@ -57,7 +57,7 @@ class Linter:
         tools, recall = self.tools, plan.recall
         rows: list[RowFacts] = []
         chosen: dict[int, list[RowFacts]] = {i: [] for i in plan.form_rules}
-        findings: list[Finding] = []
+        findings: list[tuple] = []         # each finding's values (made at once, findings_of)
         year, project = year_of(form), form.project or None
         for row in form.rows:
             key = tuple(row.fields.items())
@@ -84,12 +84,12 @@ class Linter:
                 hits += _rule_hits(rule, form, rows if i in plan.trivial else chosen[i], False)
             except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
                 failures.append(internal_error(path, err, rule.id))
-        return failures + findings + [
-            self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None, project)
-            for rule, hit in _exclusive(hits)]
+        findings += [self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None,
+                                   project) for rule, hit in _exclusive(hits)]
+        return failures + findings_of(findings)
 
     def _row_finding(self, path: str, form: Form, project: str | None, plan: Plan, i: int,
-                     hit: Hit, facts: RowFacts, verdict, year) -> Finding:
+                     hit: Hit, facts: RowFacts, verdict, year) -> tuple:
         rule, row = plan.rules[i], facts.row
         slot = plan.text_key(i, year)
         texts = verdict.texts.get(slot) if slot is not None else None
@@ -99,10 +99,9 @@ class Linter:
             if slot is not None:
                 verdict.texts[slot] = texts
         pos = row.where(hit.field)
-        return Finding(path, form.index, project, row.index,
-                       row.get("name") or None, pos.line, pos.column, rule.id, rule.category,
-                       self.severities.get(rule.id, rule.severity), texts[0], texts[1], pos.cell,
-                       pos.location)
+        return (path, form.index, project, row.index, row.get("name") or None, pos.line,
+                pos.column, rule.id, rule.category, self.severities.get(rule.id, rule.severity),
+                texts[0], texts[1], pos.cell, pos.location)
 
     def _lint_each(self, path: str, form: Form, plan: Plan) -> list[Finding]:
         """Every rule over every row it admits, one failing rule reported on its own."""
@@ -119,8 +118,9 @@ class Linter:
                 hits += _rule_hits(rule, form, rows if chosen is None else chosen[i], chosen is None)
             except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
                 failures.append(internal_error(path, err, rule.id))
-        return failures + [self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None)
-                           for rule, hit in _exclusive(hits)]
+        return failures + findings_of(
+            self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None)
+            for rule, hit in _exclusive(hits))
 
     def _plan(self, kind: str) -> Plan:
         plan = self.plans.get(kind)
@@ -130,15 +130,16 @@ class Linter:
         return plan
 
     def _finding(self, path: str, form: Form, rule: Rule, hit: Hit,
-                 facts: RowFacts | None = None, project: str | None = "") -> Finding:
+                 facts: RowFacts | None = None, project: str | None = "") -> tuple:
+        """The values of a finding (core/model.FINDING_FIELDS) for one hit."""
         row = form.rows[hit.row - 1] if hit.row else None
         pos = row.where(hit.field) if row else form.where(hit.field)
         values = TemplateValues(form, row, hit.args, self.tools, facts)
-        return Finding(path, form.index, form.project or None if project == "" else project,
-                       row.index if row else None, (row.get("name") or None) if row else None,
-                       pos.line, pos.column, rule.id, rule.category,
-                       self.severities.get(rule.id, rule.severity), fill(rule.message, values),
-                       fill(rule.suggestion, values), pos.cell, pos.location)
+        return (path, form.index, form.project or None if project == "" else project,
+                row.index if row else None, (row.get("name") or None) if row else None,
+                pos.line, pos.column, rule.id, rule.category,
+                self.severities.get(rule.id, rule.severity), fill(rule.message, values),
+                fill(rule.suggestion, values), pos.cell, pos.location)
 
 
 def _rule_hits(rule: Rule, form: Form, rows: list[RowFacts], test: bool) -> list[tuple[Rule, Hit]]:
