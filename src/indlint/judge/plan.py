@@ -64,7 +64,9 @@ class Plan:
         """The plan of these rules (in their order)."""
         facts = sorted(set().union(*(r.when.facts for r in rules))) if rules else []
         trivial = tuple(i for i, r in enumerate(rules) if not r.when.tests)
-        return cls(rules, tuple(fact_getter(f) for f in facts), trivial)
+        plan = cls(rules, tuple(fact_getter(f) for f in facts), trivial)
+        plan.keyed = frozenset(facts)
+        return plan
 
     def dispatch(self, rows: list[RowFacts]) -> list[list[RowFacts]]:
         """For each rule (in order), the rows its selector admits (in row order)."""
@@ -78,8 +80,8 @@ class Plan:
 
     def route(self, rf: RowFacts) -> tuple:
         """Where a row goes: (the non-trivial rules whose selector admits it, the row-level
-        rules to run on it as (index, check_row, exclusive group, order), the non-trivial
-        form-level rules that admit it). Worked out once per combination of selector facts."""
+        rules to run on it (Plan._call), the non-trivial form-level rules that admit it).
+        Worked out once per combination of selector facts."""
         key = tuple([get(rf) for get in self.getters])
         found = self.masks.get(key)
         if found is None:
@@ -87,11 +89,20 @@ class Plan:
                 self.masks.clear()
             rules = self.rules
             admitted = tuple(i for i, r in enumerate(rules) if r.when.tests and r.when(rf))
-            row = tuple((i, rules[i].check.check_row, rules[i].exclusive, rules[i].order)
-                        for i in sorted({*self.trivial, *admitted}) if i in self.row_rules)
+            row = tuple(self._call(i, rf) for i in sorted({*self.trivial, *admitted})
+                        if i in self.row_rules)
             form = tuple(i for i in admitted if i not in self.row_rules)
             found = self.masks[key] = (admitted, row, form)
         return found
+
+    def _call(self, i: int, rf: RowFacts) -> tuple:
+        """(index, check_row or None, its hit when it is the same for every row of this route,
+        exclusive group, order) of row-level rule i on a route first met with row ``rf``."""
+        rule = self.rules[i]
+        reads = getattr(rule.check, "reads", None)
+        if reads is not None and reads <= self.keyed:
+            return (i, None, rule.check.check_row(rf), rule.exclusive, rule.order)
+        return (i, rule.check.check_row, None, rule.exclusive, rule.order)
 
     def verdict(self, key: tuple | None, rf: RowFacts) -> Verdict:
         """The verdict of a row whose fields are ``key``, judged on ``rf`` and kept for its
@@ -99,8 +110,9 @@ class Plan:
         kept then."""
         _, row, form = self.route(rf)
         hits, best = [], {}
-        for i, check, group, order in row:
-            hit = check(rf)
+        for i, check, hit, group, order in row:
+            if check is not None:
+                hit = check(rf)
             if hit is None:
                 continue
             if group is None:

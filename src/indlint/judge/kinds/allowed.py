@@ -15,6 +15,7 @@ class Allowed(RowKind):
         if p["field"] not in _STATUS:
             raise ParamError("field 只能是 l1 或 l2")
         self.field, self.reject = p["field"], frozenset(p["reject"])
+        self.reads = frozenset({f"{self.field}-status"})
 
     def check_row(self, facts: RowFacts) -> Hit | None:
         if _STATUS[self.field](facts) in self.reject:

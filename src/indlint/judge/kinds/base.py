@@ -60,6 +60,10 @@ class RowKind:
 
     level = "row"
     fields: tuple[str, ...] = ()        # extra message placeholders this kind supplies
+    #: The selector facts (selectors.FACTS names) check_row's outcome depends on, when it
+    #: depends on nothing else; None: it reads the row itself. A plan whose selectors key on
+    #: all of them judges the check once per combination of facts, not once per row.
+    reads: frozenset[str] | None = None
 
     def check_row(self, facts: RowFacts) -> Hit | None:   # pragma: no cover - interface
         raise NotImplementedError

@@ -8,6 +8,8 @@ from indlint.judge.kinds.base import Hit, RowKind, take
 class Select(RowKind):
     """Point at ``field`` (default: target) of each selected row."""
 
+    reads = frozenset()                 # the selector is the whole check
+
     def __init__(self, params: dict):
         self.field = take(params, [], ["field"]).get("field", "target")
 
