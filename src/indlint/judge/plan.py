@@ -8,7 +8,7 @@ from indlint.core.cache import MAX_ENTRIES
 from indlint.judge.analysis import RowFacts
 from indlint.judge.kinds import Hit
 from indlint.judge.rules import Rule
-from indlint.judge.selectors import fact_getter
+from indlint.judge.selectors import facts_key
 
 #: Placeholders whose text depends on the form, not only on the row's fields: a message that
 #: uses one is worded afresh for every row ({year}; value_shape proposes "{year}年12月31日前").
@@ -33,16 +33,17 @@ class Verdict:
 class Plan:
     """The rules one kind of form meets, and which rows each rule's ``when:`` selects.
 
-    A selector's outcome depends only on a few row facts (selectors.fact_getter), so rows are
+    A selector's outcome depends only on a few row facts (selectors.facts_key), so rows are
     grouped by those facts and each distinct combination is judged once. Row-level checks read
     nothing but the row's fields (and the form's kind, fixed per plan), so a row whose fields
     repeat an earlier row's (服务对象满意度 ≥90% in every form) takes that row's verdict: its
     facts, its hits and, unless a message names the project or row, its wording.
     """
 
-    def __init__(self, rules: tuple[Rule, ...], getters: tuple, trivial: tuple[int, ...]):
+    def __init__(self, rules: tuple[Rule, ...], facts: list[str], trivial: tuple[int, ...]):
         self.rules = rules
-        self.getters = getters
+        self.keyed = frozenset(facts)    # the row facts the selectors read: a route's key
+        self.key_of = facts_key(facts)
         self.trivial = trivial           # rules whose when: selects every row
         self.masks: dict = {}
         # Two generations, so that a full memory forgets the rows met once, not the rows every
@@ -64,9 +65,7 @@ class Plan:
         """The plan of these rules (in their order)."""
         facts = sorted(set().union(*(r.when.facts for r in rules))) if rules else []
         trivial = tuple(i for i, r in enumerate(rules) if not r.when.tests)
-        plan = cls(rules, tuple(fact_getter(f) for f in facts), trivial)
-        plan.keyed = frozenset(facts)
-        return plan
+        return cls(rules, facts, trivial)
 
     def dispatch(self, rows: list[RowFacts]) -> list[list[RowFacts]]:
         """For each rule (in order), the rows its selector admits (in row order)."""
@@ -82,7 +81,7 @@ class Plan:
         """Where a row goes: (the non-trivial rules whose selector admits it, the row-level
         rules to run on it (Plan._call), the non-trivial form-level rules that admit it).
         Worked out once per combination of selector facts."""
-        key = tuple([get(rf) for get in self.getters])
+        key = self.key_of(rf)
         found = self.masks.get(key)
         if found is None:
             if len(self.masks) >= MAX_ENTRIES:
