@@ -7,6 +7,7 @@ template's instruction and supplies no unit.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ class NameCell:
     hint: str | None = None     # ≥**% in 苗木成活率(≥**%)
 
 
+@functools.lru_cache(maxsize=8192)      # names repeat on every form of a project
 def clean_name(name: str | None) -> str:
     """Fold a name for comparison: NFKC, simplified, no spaces or quotes, no numbering or marks."""
     # A name is a phrase; 200 characters is far beyond any real one and bounds the work.
