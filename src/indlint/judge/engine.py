@@ -216,6 +216,8 @@ _ROW_KEYS = frozenset({"l1", "l2", "actual", "unit", "nature", "score", "score_m
 class TemplateValues(dict):
     """Values a message template may use, each worked out only when a template asks for it."""
 
+    __slots__ = ("form", "row", "tools", "facts")       # no instance dict: one per finding
+
     def __init__(self, form: Form, row, args: Mapping, tools: Analysers | None = None,
                  facts: RowFacts | None = None):
         super().__init__({k: _short(str(v)) for k, v in args.items()} if args else ())

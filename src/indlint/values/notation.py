@@ -10,6 +10,7 @@ _ZEROS = re.compile(r"(\d+)\.(\d*?)0+(?!\d)")
 _PAREN = re.compile(r"(?<=\d)\s*[(（]\s*([^()（）]{1,12}?)\s*[)）]")
 
 
+@functools.lru_cache(maxsize=4096)      # a target's notation is normalised once per string
 def normalise_notation(raw: str) -> str:
     """The value with its notation normalised (the meaning is checked by the caller)."""
     text = raw
