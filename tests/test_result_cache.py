@@ -225,6 +225,50 @@ def test_jobs_keep_input_order_and_findings(tmp_path, monkeypatch):
     assert check("--no-cache", "--jobs", "0", *paths).stdout == one
 
 
+def _stamped(result):
+    """A render hook that says which process rendered the file (and drops the findings)."""
+    from dataclasses import replace
+
+    return replace(result, findings=(), shown=(os.getpid(), [f.rule for f in result.findings]))
+
+
+def test_workers_render_their_files_and_only_the_rendering_crosses(tmp_path, monkeypatch):
+    from indlint.app.configs import Setups
+
+    monkeypatch.setattr(run, "SMALL_WORK", 0)
+    paths = [str(p) for p in forms(tmp_path, 6)]
+    alone = list(run.iter_results(Setups(), paths, 1, render=_stamped))
+    apart = list(run.iter_results(Setups(), paths, 2, render=_stamped))
+    assert [r.path for r in apart] == paths                     # input order kept
+    assert {r.shown[0] for r in alone} == {os.getpid()}
+    assert os.getpid() not in {r.shown[0] for r in apart}      # rendered in the workers …
+    assert all(r.findings == () for r in apart)                 # … no Finding sent back
+    assert [r.shown[1] for r in apart] == [r.shown[1] for r in alone] and alone[0].shown[1]
+
+
+def test_a_crash_in_a_worker_becomes_that_files_internal_error(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from indlint.core.config import Config
+    from indlint.judge.engine import build_linter
+
+    class Broken:
+        level = "row"
+
+        def check_row(self, facts):
+            raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(run, "SMALL_WORK", 0)
+    linter = build_linter()
+    linter = replace(linter, rules=(replace(linter.rules[0], check=Broken()), *linter.rules[1:]))
+    paths = [str(p) for p in forms(tmp_path, 4)]
+    result = run.check_paths(linter, Config(), paths, 2)
+    assert [r.path for r in result.files] == paths
+    for file in result.files:
+        assert [f.category for f in file.findings if "ZeroDivisionError: boom" in f.message] \
+            == ["input.invalid"]
+
+
 def test_small_work_stays_in_one_process(tmp_path):
     tasks = [run.Task(str(p), ()) for p in forms(tmp_path, 4)]
     assert not run._worth_processes(tasks, 2)

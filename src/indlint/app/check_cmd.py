@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, replace
+from functools import partial
 
 import click
 
@@ -271,14 +272,15 @@ def _stream_check(run: Run, files, jobs: int, target, show: Show) -> bool:
     stream = Stream(fmt, chunks.append if path else pending.append, show.colour and not path,
                     show.quiet)
     tally, counts, failed, skipped = Tally(), [0, 0, 0], False, 0
-    for result in iter_results(run.setups, files, jobs, tally, run.walked, run.caches):
+    render = partial(_rendered, run, show, stream)
+    for result in iter_results(run.setups, files, jobs, tally, run.walked, run.caches, render):
         tally.see(result)
         if result.skipped:
             skipped += 1
             continue
-        failed = failed or any(run.fails(f, result.path) for f in result.findings
-                               if f.severity.rank >= show.min_rank)
-        stream.add(show.keep(result.findings))
+        text, fails = result.shown
+        failed = failed or fails
+        stream.put(text)
         flush()
         counts = [counts[0] + 1, counts[1] + result.forms, counts[2] + result.rows]
     stream.finish(Summary(*counts, hidden=tally.hidden, skipped=skipped))
@@ -290,6 +292,16 @@ def _stream_check(run: Run, files, jobs: int, target, show: Show) -> bool:
     if not (human and not path):
         _side_notes(show, tally.hidden, skipped)
     return failed
+
+
+def _rendered(run: Run, show: Show, stream, result):
+    """A file's findings as the stream writes them, and whether one fails the run: made where
+    the file is checked (in a worker with --jobs), so that only text reaches the parent."""
+    if result.skipped:
+        return result
+    fails = any(run.fails(f, result.path) for f in result.findings
+                if f.severity.rank >= show.min_rank)
+    return replace(result, findings=(), shown=(stream.render(show.keep(result.findings)), fails))
 
 
 #: The files this run reads: no output may be one of them (compared by device and inode).

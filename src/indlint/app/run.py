@@ -28,6 +28,7 @@ class FileResult:
     hidden: int = 0                     # findings silenced by suppressions
     projects: tuple[str, ...] = ()      # the forms' project names (scope of sidecar entries)
     skipped: str | None = None          # why a file met in a folder walk was skipped (no table)
+    shown: object = None                # a render hook's output; the findings are then left out
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,19 @@ def check_file(linter: Linter, config: Config, path: str,
     return _checked({None: (linter, config)}, Task(path, tuple(sidecar), None, walked))[0]
 
 
-def _checked(table: dict, task: Task) -> tuple[FileResult, object]:
-    """Check one file; return its result and, when it may be cached, the payload to keep."""
+def _checked(table: dict, task: Task, render=None) -> tuple[FileResult, object]:
+    """Check one file; return its result (through ``render`` when given) and, when it may be
+    cached, the payload to keep."""
     linter, config = table[task.setup]
     try:
         doc = read_path(task.path)
         findings = [] if doc.no_table and task.walked else linter.lint(doc)
         result = finish(linter, config, task, doc, findings)
     except Exception as err:    # noqa: BLE001 - no crash ends a run
-        return FileResult(task.path, 0, 0, (internal_error(task.path, err),), (), frozenset(), ()), None
+        failed = FileResult(task.path, 0, 0, (internal_error(task.path, err),), (), frozenset(), ())
+        return (render(failed) if render else failed), None
+    if render is not None:
+        result = render(result)
     if not _cacheable(task, doc):
         return result, None
     from indlint.app.cached import to_payload
@@ -187,11 +192,14 @@ class Tally:
 
 
 def iter_results(setups, paths: Iterable[str], jobs: int = 1, tally: Tally | None = None,
-                 walked: frozenset[str] | set[str] = frozenset(), caches=None):
+                 walked: frozenset[str] | set[str] = frozenset(), caches=None, render=None):
     """Yield each file's result in input order (a stream: memory stays flat in the file count).
 
     With result caches (app/cached.Caches), an unchanged file's findings come from its entry
     (no reading, no rules); per-file ignores and suppressions are applied afresh either way.
+    ``render`` (FileResult → FileResult) is applied to every result where it is made: in a
+    worker process, it turns the findings into the text to write, so that no Finding object
+    is pickled to the parent and back (most of the parent's share of a parallel run).
     """
     paths = list(dict.fromkeys(paths))
     sidecars = {folder: tuple(sidecar_suppressions(Path(folder)))
@@ -212,15 +220,15 @@ def iter_results(setups, paths: Iterable[str], jobs: int = 1, tally: Tally | Non
         misses = [t for t in tasks if t.payload is None]
         done = iter(())
         if misses:
-            done = _parallel(table, misses, jobs) if _worth_processes(misses, jobs) \
-                else (_checked(table, t) for t in misses)
+            done = _parallel(table, misses, jobs, render) if _worth_processes(misses, jobs) \
+                else (_checked(table, t, render) for t in misses)
         for task in tasks:
             if task.payload is not None:
                 result = _from_cache(table, caches, task)
                 if result is not None:
-                    yield result
+                    yield render(result) if render else result
                     continue
-                result, payload = _checked(table, task)     # a wrong entry: check again
+                result, payload = _checked(table, task, render)     # a wrong entry: check again
             else:
                 result, payload = next(done)
             if caches is not None and payload is not None:
@@ -300,13 +308,14 @@ def _size(path: str) -> int:
         return 0
 
 
-def _init_worker(table: dict) -> None:
+def _init_worker(table: dict, render) -> None:
     global _WORKER
-    _WORKER = table
+    _WORKER = {"table": table, "render": render}
 
 
 def _work(batch: list[Task]) -> list[tuple[FileResult, object]]:
-    return [_checked(_WORKER, t) for t in batch]
+    table, render = _WORKER["table"], _WORKER["render"]
+    return [_checked(table, t, render) for t in batch]
 
 
 def batches(tasks: list[Task], jobs: int) -> list[list[Task]]:
@@ -328,18 +337,18 @@ def batches(tasks: list[Task], jobs: int) -> list[list[Task]]:
     return out
 
 
-def _parallel(table: dict, tasks: list[Task], jobs: int):
+def _parallel(table: dict, tasks: list[Task], jobs: int, render=None):
     import multiprocessing      # only for --jobs: a one-file pre-commit run never pays for it
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:              # no fork on this platform: one process is always correct
-        yield from (_checked(table, t) for t in tasks)
+        yield from (_checked(table, t, render) for t in tasks)
         return
     jobs = effective_jobs(jobs)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(table,)) as pool:
+                             initargs=(table, render)) as pool:
         futures = [pool.submit(_work, b) for b in batches(tasks, jobs)]
         for future in futures:          # in input order: results stream as batches finish
             yield from future.result()

@@ -42,23 +42,35 @@ class Stream:
         if fmt == "json":
             write('{\n  "version": 1,\n  "findings": [')
 
-    def add(self, findings: Sequence[Finding]) -> None:
-        """Write one file's findings."""
+    def render(self, findings: Sequence[Finding]) -> tuple[str, dict[str, int]]:
+        """One file's findings as written, and their count by severity. Reads no state that
+        writing changes: a worker process renders its files, and only text crosses to the parent."""
         if not findings:
-            return
-        for severity, n in Counter(map(_SEVERITY, findings)).items():
-            self.counts[severity.value] += n
+            return "", {}
+        counts = {severity.value: n for severity, n in Counter(map(_SEVERITY, findings)).items()}
         if self.fmt == "full":
-            self.write(full_text(findings, self.colour))
-            return
+            return full_text(findings, self.colour), counts
         if self.fmt == "concise":
             colour = self.colour
-            self.write("".join([concise_line(f, colour) + "\n" for f in findings]))
+            return "".join([concise_line(f, colour) + "\n" for f in findings]), counts
+        return ",\n    ".join([flat_json(f.to_json()).replace("\n", "\n    ")
+                               for f in findings]), counts
+
+    def put(self, rendered: tuple[str, dict[str, int]]) -> None:
+        """Write one file's rendered findings (Stream.render, here or in a worker)."""
+        text, counts = rendered
+        if not counts:
             return
-        for f in findings:
-            body = flat_json(f.to_json()).replace("\n", "\n    ")
-            self.write(("\n    " if self.first else ",\n    ") + body)
+        for severity, n in counts.items():
+            self.counts[severity] += n
+        if self.fmt == "json":
+            text = ("\n    " if self.first else ",\n    ") + text
             self.first = False
+        self.write(text)
+
+    def add(self, findings: Sequence[Finding]) -> None:
+        """Write one file's findings."""
+        self.put(self.render(findings))
 
     def finish(self, summary: Summary) -> None:
         """Write the summary (the JSON document's end, or the text summary line)."""
