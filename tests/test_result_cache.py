@@ -281,6 +281,17 @@ def test_batches_are_consecutive_and_cover_every_task():
     assert [t for g in groups for t in g] == tasks and len(groups) >= 8
 
 
+def test_the_last_batches_are_smaller_so_processes_finish_together():
+    tasks = [run.Task(f"f{i}", (), size=10_000) for i in range(1000)]
+    groups = run.batches(tasks, 2)
+    assert [t for g in groups for t in g] == tasks
+    full = len(groups[0])
+    small = [len(g) for g in groups if len(g) < full]
+    assert groups[-1] in [g for g in groups if len(g) < full]   # they come last, …
+    assert all(n <= full // 4 + 1 for n in small) and len(small) >= 8   # … a quarter as large
+    assert sum(small) < 3 * full                   # … in about the last two batches' worth
+
+
 def test_old_fingerprints_are_swept(tmp_path):
     from indlint.core.resultcache import KEEP_OTHER, ResultCache
 

@@ -322,18 +322,24 @@ def batches(tasks: list[Task], jobs: int) -> list[list[Task]]:
     """Consecutive tasks in batches of about equal bytes (rows), sixteen per process at least.
 
     Small enough that results stream steadily and no process holds many files' findings at
-    once; large enough (64 KB, about 300 rows) that sending them costs little.
+    once; large enough (64 KB, about 300 rows) that sending them costs little. The last
+    ``jobs`` batches' worth of bytes goes in quarter-size batches, so that the processes
+    finish together (the run waits for the last one).
     """
     sizes = [t.size or _size(t.path) for t in tasks]
-    target = max(64_000, sum(sizes) // (jobs * 16))
+    total = sum(sizes)
+    target = max(64_000, total // (jobs * 16))
+    tail = total - jobs * target            # from here on, quarter-size batches
     out: list[list[Task]] = [[]]
-    weight = 0
+    weight = done = 0
     for task, size in zip(tasks, sizes):
-        if out[-1] and weight + size > target:
+        limit = target if done < tail else max(16_000, target // 4)
+        if out[-1] and weight + size > limit:
             out.append([])
             weight = 0
         out[-1].append(task)
         weight += size
+        done += size
     return out
 
 
