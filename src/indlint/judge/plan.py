@@ -10,8 +10,9 @@ from indlint.judge.kinds import Hit
 from indlint.judge.rules import Rule
 from indlint.judge.selectors import facts_key
 
-#: Placeholders whose text depends on the form, not only on the row's fields: a message that
-#: uses one is worded afresh for every row ({year}; value_shape proposes "{year}年12月31日前").
+#: Placeholders whose text depends on the form, not only on the row's fields. A message that
+#: uses one of FORM_WORDS is worded afresh for every row; one that uses one of YEAR_WORDS is
+#: kept per year (value_shape proposes “{year}年12月31日前”).
 FORM_WORDS = frozenset({"project", "row"})
 YEAR_WORDS = frozenset({"year", "value_shape"})
 #: Distinct rows whose verdicts a plan keeps in each of its two generations (memory stays flat).
