@@ -49,6 +49,9 @@ class NameAnalyser:
                                              for v in n["verdict_verbs"])))
         self._leads = tuple(sorted({*n["direction_verbs"], *n["change_verbs"], *n["activity_verbs"],
                                     *n["purpose_starters"]}))
+        self._sets = {key: frozenset(n[key]) for key in (
+            "change_verbs", "direction_verbs", "purpose_starters", "activity_verbs")}
+        self._goal_verbs = (*n["direction_verbs"], *n["change_verbs"])
         # Every word list in the shape it is tested in, made once: a run meets thousands of
         # distinct names, and rebuilding a tuple or a set per test cost a third of the analysis.
         self._ends = {key: tuple(n[key]) for key in (
@@ -160,11 +163,12 @@ class NameAnalyser:
         measure = core.endswith(ends["measure_suffixes"])
         if self._goal_sentence(core):
             yield "slogan"               # 打造…赛事,提升…美誉度: a goal in two clauses
-        if first in n["change_verbs"] and not (measure and self._modifies_measure(core)):
+        sets = self._sets
+        if first in sets["change_verbs"] and not (measure and self._modifies_measure(core)):
             yield "slogan"               # 提高就业率: asks for a change, whatever follows
-        elif not measure and (first in n["direction_verbs"] or first in n["purpose_starters"]):
+        elif not measure and (first in sets["direction_verbs"] or first in sets["purpose_starters"]):
             yield "aim"                  # 为…提供支撑, 打造…: measurable only with a number target
-        elif first in n["activity_verbs"] or core.startswith(ends["manner_leads"]):
+        elif first in sets["activity_verbs"] or core.startswith(ends["manner_leads"]):
             yield "task"
         if not measure and core.endswith(ends["outcome_endings"]):
             yield "outcome"
@@ -190,8 +194,10 @@ class NameAnalyser:
 
     def _goal_sentence(self, core: str) -> bool:
         """A later clause led by a verb of direction or change (…赛事,提升六安城市的知名度)."""
+        if not _CLAUSE.search(core):
+            return False                    # one clause (most names)
         clauses = [c for c in _CLAUSE.split(core) if c]
-        verbs = (*self._names["direction_verbs"], *self._names["change_verbs"])
+        verbs = self._goal_verbs
         return any(c.startswith(verbs) and self._segmenter.first_word(c) in verbs
                    for c in clauses[1:])
 
