@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indlint.app.cli import main
 from indlint.core.config import KEYS
+from conftest import run_in
 from test_safety_reads import G
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -83,12 +81,7 @@ def _run(files: dict[str, str], *args: str):
         (base / "g.yaml").write_text(G, encoding="utf-8")
         for name, text in files.items():
             (base / name).write_text(text, encoding="utf-8", errors="surrogatepass")
-        here = os.getcwd()
-        os.chdir(base)
-        try:
-            result = CliRunner().invoke(main, list(args))
-        finally:
-            os.chdir(here)
+        result = run_in(base, *args)
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         f"{type(result.exception).__name__}: {result.exception}"
     assert result.exit_code in (0, 1, 2), result.output

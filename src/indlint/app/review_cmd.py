@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -98,7 +97,8 @@ def report_cmd(paths, output, xlsx_out, docx_out, profile, config_path, isolated
     for note in result.notes:
         say(note, err=True)
     if xlsx_out:
-        _annotate_xlsx(result, xlsx_out)
+        from indlint.app.annotate import annotate_xlsx_cmd
+        annotate_xlsx_cmd(result, xlsx_out)
     if docx_out:
         from indlint.app.annotate import annotate_docx_cmd
         annotate_docx_cmd(result, docx_out)
@@ -118,21 +118,3 @@ def report_cmd(paths, output, xlsx_out, docx_out, profile, config_path, isolated
         raise click.ClickException(f"无法写入 {err}") from None
     say(f"审核报告已写入 {output}", err=True)
 
-
-def _annotate_xlsx(result, target: str) -> None:
-    """Write the reviewer's own workbook back with the findings (report --xlsx-out)."""
-    from indlint.output.xlsx_annotate import annotate
-
-    sources = [r for r in result.checked if r.path.lower().endswith(".xlsx")]
-    if len(sources) != 1 or len(result.checked) != 1:
-        raise click.UsageError("--xlsx-out 只能用于单个 .xlsx 文件")
-    source = sources[0]
-    if os.path.realpath(source.path) == os.path.realpath(target):
-        raise click.UsageError("--xlsx-out 不能覆盖原表格，请另起文件名")
-    if any(f.category == "input.invalid" for f in source.findings):
-        raise click.ClickException(f"{source.path} 无法读取：{source.findings[0].message}")
-    try:
-        placed = annotate(source.path, target, source.findings)
-    except OSError as err:
-        raise click.ClickException(f"无法写入 {err}") from None
-    say(f"已把 {placed} 条审核意见写入 {target}", err=True)

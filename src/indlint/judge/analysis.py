@@ -30,6 +30,8 @@ class Analysers:
     names: NameAnalyser
     levels: LevelJudge
     traits_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    #: Room for what a check works out once per run and distinct input (a goal's promises).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def traits(self, value: Value) -> frozenset[str]:
         """value_traits, once per distinct value."""

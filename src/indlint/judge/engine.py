@@ -119,7 +119,8 @@ class Linter:
             except Exception as err:    # noqa: BLE001 - one rule's bug must not end the run
                 failures.append(internal_error(path, err, rule.id))
         return failures + findings_of(
-            self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None)
+            self._finding(path, form, rule, hit, rows[hit.row - 1] if hit.row else None,
+                          form.project or None)
             for rule, hit in _exclusive(hits))
 
     def _plan(self, kind: str) -> Plan:
@@ -130,12 +131,12 @@ class Linter:
         return plan
 
     def _finding(self, path: str, form: Form, rule: Rule, hit: Hit,
-                 facts: RowFacts | None = None, project: str | None = "") -> tuple:
+                 facts: RowFacts | None, project: str | None) -> tuple:
         """The values of a finding (core/model.FINDING_FIELDS) for one hit."""
         row = form.rows[hit.row - 1] if hit.row else None
         pos = row.where(hit.field) if row else form.where(hit.field)
         values = TemplateValues(form, row, hit.args, self.tools, facts)
-        return (path, form.index, form.project or None if project == "" else project,
+        return (path, form.index, project,
                 row.index if row else None, (row.get("name") or None) if row else None,
                 pos.line, pos.column, rule.id, rule.category,
                 self.severities.get(rule.id, rule.severity), fill(rule.message, values),

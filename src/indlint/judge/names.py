@@ -62,10 +62,9 @@ class NameAnalyser:
             "mechanism_marks", "beneficiary_marks", "positive_overrides", "process_exempt")}
         self._patterns = tuple(tuple(p) for p in n["process_patterns"])
         self._pattern_starts = _any_of(p[0] if p else "" for p in self._patterns)
-        self._endings = _endings_by_length(n["counts"])
-        self._measures = tuple((size, frozenset(m for m in n["negative_measures"] if len(m) == size))
-                               for size in sorted({len(m) for m in n["negative_measures"] if m},
-                                                  reverse=True))
+        self._endings = _by_length((e, UnitKind(kind)) for kind, ends in n["counts"].items()
+                                   for e in ends)
+        self._measures = _by_length((m, m) for m in n["negative_measures"])
         self._classes_of_levels = self._class_names()
 
     def analyse(self, name: str | None) -> NameInfo:
@@ -142,7 +141,7 @@ class NameAnalyser:
 
     def _incident_measure(self, core: str) -> bool:
         """逾期发放率: an incident stem a few characters before a measure that ends the name."""
-        measure = next((core[-size:] for size, ends in self._measures if core[-size:] in ends), "")
+        measure = _longest(self._measures, core)
         if not measure:
             return False
         head, gap = core[:-len(measure)], int(self._names["negative_gap"])
@@ -226,11 +225,7 @@ class NameAnalyser:
 
     def _counts(self, core: str) -> UnitKind | None:
         """What a count or measure name counts, from its longest matching ending."""
-        for size, kinds in self._endings:
-            kind = kinds.get(core[-size:])
-            if kind is not None:
-                return kind
-        return None
+        return _longest(self._endings, core)
 
 
 def _any_of(words):
@@ -243,30 +238,31 @@ def _any_of(words):
     return re.compile("|".join(map(re.escape, words))).search
 
 
-def _ending_test(words):
-    """A test for whether a text ends with any of the words: one set lookup per word length,
-    not one comparison per word (str.endswith with a tuple tries each in turn)."""
-    table: dict[int, set[str]] = {}
-    for word in words:
-        table.setdefault(len(word), set()).add(word)
-    if 0 in table:                      # the empty word ends every text
-        return lambda text: True
-    sizes = tuple((size, frozenset(found)) for size, found in sorted(table.items(), reverse=True))
-
-    def ends(text: str) -> bool:
-        for size, found in sizes:
-            if text[-size:] in found:
-                return True
-        return False
-    return ends
-
-
-def _endings_by_length(counts: dict) -> tuple:
-    """(length, {ending: kind}) from the longest ending down; among endings of one length the
-    first listed wins, as the longest-match loop over the lexicon did."""
-    table: dict[int, dict[str, UnitKind]] = {}
-    for unit_kind, endings in counts.items():
-        for ending in endings:
-            if ending:
-                table.setdefault(len(ending), {}).setdefault(ending, UnitKind(unit_kind))
+def _by_length(pairs) -> tuple:
+    """(length, {ending: value}) from the longest ending down, the first listed of an ending
+    winning: a text's longest listed ending is then one dict lookup per length (_longest),
+    not one comparison per word."""
+    table: dict[int, dict] = {}
+    for ending, value in pairs:
+        if ending:
+            table.setdefault(len(ending), {}).setdefault(ending, value)
     return tuple(sorted(table.items(), reverse=True))
+
+
+def _longest(table: tuple, text: str):
+    """The value of the longest ending of text in a _by_length table, or None."""
+    for size, found in table:
+        value = found.get(text[-size:])
+        if value is not None:
+            return value
+    return None
+
+
+def _ending_test(words):
+    """A test for whether a text ends with any of the words (str.endswith of a tuple of
+    hundreds of words tries each in turn)."""
+    words = tuple(words)
+    if "" in words:                     # the empty word ends every text
+        return lambda text: True
+    table = _by_length((word, True) for word in words)
+    return lambda text: _longest(table, text) is not None

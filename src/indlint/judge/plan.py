@@ -152,10 +152,8 @@ class Plan:
 
 def shared_facts(verdict: Verdict, row, form, tools) -> RowFacts:
     """A RowFacts for ``row`` that starts from the facts its verdict's first row computed."""
-    rf = _new(RowFacts)
-    d = rf.__dict__
-    d.update(verdict.facts)
-    d["row"], d["form"], d["tools"] = row, form, tools
+    rf = new_facts(row, form, tools)
+    rf.__dict__.update(verdict.facts)       # the facts hold no row, form or tools (verdict)
     return rf
 
 

@@ -74,24 +74,7 @@ def compose(text: str):
             count += 1
             if count + extra > MAX_EVENTS:
                 raise ReadError(f"文件过大：超过 {MAX_EVENTS} 个 YAML 节点（别名 *锚点 按展开后计）")
-            cls = event.__class__
-            if cls is _SCALAR and not event.anchor and stack:
-                # The common case, inlined (_scalar and _attach): a scalar in a collection.
-                value, start = event.value, event.start_mark
-                if event.style is None and value in _NULLS and event.implicit[0]:
-                    value = None
-                node = _Scalar(value, _new_pos(Pos, (start.line + 1, start.column + 1, start.index,
-                                                     event.end_mark.index) + _POS_REST))
-                parent = stack[-1]
-                items = parent.items
-                if parent.__class__ is _Seq:
-                    items.append(node)
-                elif items and items[-1][1] is None:
-                    items[-1] = (items[-1][0], node)
-                else:
-                    items.append((node, None))
-                continue
-            if cls is _STREAM_END:
+            if event.__class__ is _STREAM_END:
                 break
             kind = _EVENTS.get(type(event))
             if kind is None:
@@ -132,8 +115,6 @@ def compose(text: str):
 
 
 _STREAM_END = yaml.StreamEndEvent
-_new_pos = tuple.__new__      # Pos(…) without NamedTuple's Python-level __new__ (every field)
-_POS_REST = tuple(Pos._field_defaults[f] for f in Pos._fields[4:])     # cell, location …
 
 
 _EVENTS = {yaml.ScalarEvent: "scalar", yaml.MappingStartEvent: "map",
@@ -156,9 +137,6 @@ def _node_of(kind: str, event, anchors):
     if event.anchor:
         anchors[event.anchor] = node
     return node
-
-
-_SCALAR = yaml.ScalarEvent
 
 
 def _scalar(event) -> _Scalar:

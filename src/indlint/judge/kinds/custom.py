@@ -5,6 +5,7 @@ from typing import Callable, Iterable
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from indlint.core.cache import remember
 from indlint.judge.goals import measured, promises, repeated_paragraphs
 from indlint.judge.selfeval import plain_number
 from indlint.judge.kinds.base import FormFacts, FormKind, Hit, ParamError, take
@@ -28,27 +29,14 @@ def goal_unaligned(facts: FormFacts) -> Iterable[Hit]:
                if rf.levels.l1 == "产出指标" or rf.l2 in ("数量指标", "质量指标", "时效指标")]
     if not outputs:
         return               # no output indicators at all: coverage.missing-class says so
-    lexicons = outputs[0].tools.lexicons
-    missing = [p for p in _promises(str(facts.form.meta.get("goal") or ""), lexicons.units,
-                                    tuple(lexicons.vocabulary["place_nouns"]))
-               if not measured(p, facts.rows)]
+    tools, goal = outputs[0].tools, str(facts.form.meta.get("goal") or "")
+    # A project's goal repeats on each of its forms: its promises are read once per run.
+    found = remember(tools.memo, ("promises", goal), lambda: tuple(promises(
+        goal, tools.lexicons.units, tuple(tools.lexicons.vocabulary["place_nouns"]))))
+    missing = [p for p in found if not measured(p, facts.rows)]
     if missing:
         listed = "；".join(f"“{p.clause}”" for p in missing)
         yield Hit("goal", {"count": len(missing), "matched": listed})
-
-
-_PROMISED: dict = {}
-
-
-def _promises(goal: str, units, places: tuple[str, ...]) -> tuple:
-    """promises, once per distinct goal text (a project's goal repeats on each of its forms)."""
-    key = (goal, id(units), places)
-    found = _PROMISED.get(key)
-    if found is None or found[0] is not units:        # the units kept: an id is never reused
-        if len(_PROMISED) >= 256:
-            _PROMISED.clear()
-        found = _PROMISED[key] = (units, tuple(promises(goal, units, places)))
-    return found[1]
 
 
 def goal_repeated(facts: FormFacts) -> Iterable[Hit]:
