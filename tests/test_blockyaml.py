@@ -13,7 +13,7 @@ from conftest import ROOT, SHARED
 from indlint.read import blockyaml, yamlform
 from indlint.read.yamlform import MAX_DEPTH, MAX_EVENTS, ReadError
 
-pytestmark = pytest.mark.skipif(not yamlform._FAST, reason="the fast reader stands in for libyaml")
+pytestmark = pytest.mark.skipif(not yamlform.fast(), reason="the fast reader stands in for libyaml")
 
 
 def fast(text: str, rows=None):

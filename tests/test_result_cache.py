@@ -229,7 +229,7 @@ def _stamped(result):
     """A render hook that says which process rendered the file (and drops the findings)."""
     from dataclasses import replace
 
-    return replace(result, findings=(), shown=(os.getpid(), [f.rule for f in result.findings]))
+    return result._replace(findings=(), shown=(os.getpid(), [f.rule for f in result.findings]))
 
 
 def test_workers_render_their_files_and_only_the_rendering_crosses(tmp_path, monkeypatch):
@@ -260,7 +260,7 @@ def test_a_crash_in_a_worker_becomes_that_files_internal_error(tmp_path, monkeyp
 
     monkeypatch.setattr(run, "SMALL_WORK", 0)
     linter = build_linter()
-    linter = replace(linter, rules=(replace(linter.rules[0], check=Broken()), *linter.rules[1:]))
+    linter = replace(linter, rules=(linter.rules[0]._replace(check=Broken()), *linter.rules[1:]))
     paths = [str(p) for p in forms(tmp_path, 4)]
     result = run.check_paths(linter, Config(), paths, 2)
     assert [r.path for r in result.files] == paths

@@ -256,7 +256,7 @@ def test_a_failing_rule_becomes_an_internal_error_finding_and_the_run_goes_on(tm
         def check_row(self, facts):
             raise ZeroDivisionError("boom")
 
-    broken = replace(linter.rules[0], check=Broken())
+    broken = linter.rules[0]._replace(check=Broken())
     linter = replace(linter, rules=(broken, *linter.rules[1:]))
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(G, encoding="utf-8")

@@ -31,14 +31,12 @@ class Caches:
 
     def look_up(self, task, linter, config):
         """The task with its content key and its cached entry (if any)."""
-        from dataclasses import replace
-
         cache = self._cache(task.setup, linter, config)
         if cache is None:
             return task
         key, size = content_key(task.path)
-        return replace(task, content=key, size=size,
-                       payload=cache.get(task.path, key) if key else None)
+        return task._replace(content=key, size=size,
+                             payload=cache.get(task.path, key) if key else None)
 
     def put(self, task, payload) -> None:
         """Keep a checked file's entry."""

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, replace
 from functools import partial
+from typing import NamedTuple
 
 import click
 
@@ -115,8 +115,7 @@ def _select(paths, setups, respect_gitignore: bool, force_exclude: bool):
     return select_files(paths, setups.config_for, respect_gitignore, force_exclude)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """What a check run knows besides its files: configurations, walked files, --fail-on."""
 
     setups: object
@@ -138,8 +137,7 @@ class Run:
         return Context(tuple(rules.values()), severities, __version__)
 
 
-@dataclass(frozen=True)
-class Show:
+class Show(NamedTuple):
     """How the findings are shown: colour, --quiet, --min-severity, and a stdin name to restore."""
 
     colour: bool = False
@@ -176,7 +174,7 @@ def _run(run: Run, files, jobs, targets, show: Show, baseline, statistics) -> bo
     findings, summary = _check_paths(run, files, jobs, show)
     if baseline:
         kept = _apply_baseline(baseline, findings)
-        summary = replace(summary, hidden=summary.hidden + len(findings) - len(kept))
+        summary = summary._replace(hidden=summary.hidden + len(findings) - len(kept))
         findings = kept
     failed = any(run.fails(f) for f in findings if f.severity.rank >= show.min_rank)
     findings = show.keep(findings)
@@ -301,7 +299,7 @@ def _rendered(run: Run, show: Show, stream, result):
         return result
     fails = any(run.fails(f, result.path) for f in result.findings
                 if f.severity.rank >= show.min_rank)
-    return replace(result, findings=(), shown=(stream.render(show.keep(result.findings)), fails))
+    return result._replace(findings=(), shown=(stream.render(show.keep(result.findings)), fails))
 
 
 #: The files this run reads: no output may be one of them (compared by device and inode).

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from indlint.core.config import Config
 from indlint.judge.engine import Linter, internal_error, known_code, selected
@@ -14,8 +13,7 @@ from indlint.judge.suppress import (Suppression, apply, directive_suppressions, 
                                    unknown_codes, unused)
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """What checking one file gave."""
 
     path: str
@@ -31,8 +29,7 @@ class FileResult:
     shown: object = None                # a render hook's output; the findings are then left out
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     """What checking all files gave: findings in input order, and notes for standard error."""
 
     files: tuple[FileResult, ...]
@@ -249,8 +246,7 @@ def _settle(table: dict) -> None:
     gc.freeze()
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """One file to check: its sidecar suppressions, configuration key, whether a folder walk met
     it, its content key (when the result cache is on) and any cached entry."""
 

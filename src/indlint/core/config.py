@@ -6,14 +6,14 @@ import functools
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
-
-import yaml
+from typing import TYPE_CHECKING, Mapping, NamedTuple
 
 from indlint.core import safeio
+
+if TYPE_CHECKING:
+    import yaml
 
 KEYS = ("profile", "select", "ignore", "severity", "fail-on", "rule-paths", "per-file-ignores",
         "exclude", "extend-exclude")
@@ -28,19 +28,17 @@ class ConfigError(ValueError):
     """A configuration that cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The settings of one run; CLI flags are applied on top by the caller."""
 
     path: str | None = None
     profile: str = "default"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    severity: Mapping[str, str] = MappingProxyType({})
     fail_on: str = "error"
     rule_paths: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: MappingProxyType({}))
+    per_file_ignores: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE      # globs, relative to the configuration's folder
 
     def excludes(self, path: str, root: str | None = None) -> bool:
@@ -244,20 +242,32 @@ def _read(path: Path):
     """Read a configuration through the safe reader (regular file, size, depth, aliases)."""
     try:
         text = safeio.read_text(path, "pyproject" if path.name == "pyproject.toml" else "config")
-        if path.name == "pyproject.toml":
-            import tomllib
-            table = tomllib.loads(text).get("tool", {}).get("indlint", {})
-            return table if isinstance(table, dict) else None
-        safeio.check_yaml_bounds(text, path, max_nodes=100_000)
-        return yaml.safe_load(text) or {}
+        return _toml_table(text, path) if path.name == "pyproject.toml" else _yaml_table(text, path)
     except safeio.InputError as err:
         raise ConfigError(f"{safeio.shown(path)}: 无法读取配置文件：{err.reason}") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(_yaml_error(path, err)) from None
+
+
+def _toml_table(text: str, path: Path):
+    import tomllib
+
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("indlint", {})
     except RecursionError:
         raise ConfigError(f"{safeio.shown(path)}: 无法解析配置文件（TOML）：嵌套过深") from None
     except ValueError as err:       # tomllib: its message already says "(at line L, column C)"
         raise ConfigError(f"{path}: 无法解析配置文件（TOML）：{err}") from None
+    return table if isinstance(table, dict) else None
+
+
+def _yaml_table(text: str, path: Path):
+    # Imported here: a run without a YAML configuration never loads PyYAML (issue 16, cold start).
+    import yaml
+
+    try:
+        safeio.check_yaml_bounds(text, path, max_nodes=100_000)
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(_yaml_error(path, err)) from None
 
 
 def _yaml_error(path: Path, err: yaml.YAMLError) -> str:

@@ -1,9 +1,13 @@
 """Find the grammar and the rule set that ship inside the package (importlib.resources)."""
 from __future__ import annotations
 
-from importlib import resources
-from importlib.resources.abc import Traversable
+import functools
+from importlib.machinery import SourceFileLoader
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 
 def data_root(name: str) -> Traversable:
@@ -13,13 +17,32 @@ def data_root(name: str) -> Traversable:
     A source checkout run without installing (``PYTHONPATH=src``) has them at the
     repository root, three levels above this module.
     """
-    packaged = resources.files("indlint") / "_data" / name
+    packaged = package_files() / "_data" / name
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[3] / name
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(f"indlint is installed without its {name}/ folder")
+
+
+@functools.lru_cache(maxsize=1)
+def package_files() -> Traversable:
+    """``importlib.resources.files("indlint")``.
+
+    For a package imported from plain files (every pip install) that is the package's own
+    folder, which its import spec already names: importing importlib.resources (tempfile,
+    shutil, zipfile …) would add about 4 ms to a cold start (issue 16). Any other loader (a
+    zip file, a frozen application) goes through importlib.resources.
+    """
+    import indlint
+
+    spec = indlint.__spec__
+    if isinstance(spec.loader, SourceFileLoader) and spec.origin:
+        return Path(spec.origin).parent
+    from importlib import resources
+
+    return resources.files("indlint")
 
 
 def read_text(name: str, *parts: str) -> str:

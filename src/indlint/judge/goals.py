@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from indlint.judge.selfeval import plain_number
 from indlint.values.units import Units
@@ -29,8 +29,7 @@ _ALIKE = {UnitKind.OBJECTS: {UnitKind.OBJECTS, UnitKind.ORGANISATIONS},
           UnitKind.ORGANISATIONS: {UnitKind.OBJECTS, UnitKind.ORGANISATIONS}}
 
 
-@dataclass(frozen=True)
-class Promise:
+class Promise(NamedTuple):
     """A quantity the goal text promises: 800 人 in 开展全民体质监测800人."""
 
     number: str

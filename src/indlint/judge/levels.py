@@ -1,14 +1,13 @@
 """Judge 一级 / 二级指标 classes (as normalise/levels.py reads them) against a profile's frameworks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from indlint.core.cache import remember
 from indlint.normalise.levels import clean_level
 from indlint.values.lexicons import Lexicons
 
-@dataclass(frozen=True)
-class Levels:
+class Levels(NamedTuple):
     """How a row's l1 and l2 read: canonical names and a verdict for each."""
 
     l1: str            # cleaned l1

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from indlint.core.lazy import lazy
 
 from indlint.core.cache import remember
@@ -20,8 +20,7 @@ _LEADING = re.compile(r"^" + load_comparators().sign_class() + r"*(?:(\d+(?:\.\d
                       r"([一二两三四五六七八九十]))\s*([^\d\s]{1,3})")
 
 
-@dataclass(frozen=True)
-class NameInfo:
+class NameInfo(NamedTuple):
     """What a name says about the indicator. ``traits`` is the set rules select on."""
 
     text: str            # the cleaned name

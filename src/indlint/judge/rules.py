@@ -5,20 +5,21 @@ import math
 import os
 import re
 import string
-from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from indlint.core import resources, safeio
 from indlint.core.safeio import InputError, load_yaml
-from indlint.core.bundle import packaged_json
+from indlint.core.bundle import bundled, packaged_json
 from indlint.judge.kinds import ParamError, build_kind
 from indlint.values.lexicons import Lexicons
 from indlint.core.model import Severity
 from indlint.judge.wording import ROW_WORDING
 from indlint.judge.selectors import Selector, SelectorError, compile_selector
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 ENVELOPE = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",
             "suggestion", "examples")
@@ -38,8 +39,7 @@ class RuleError(Exception):
     """A rule file that cannot be loaded; the message names the file and line."""
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     """A defect category of the contract."""
 
     id: str
@@ -47,8 +47,7 @@ class Category:
     zh: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One loaded rule: its envelope, its compiled selector and check."""
 
     id: str
@@ -72,8 +71,7 @@ class Rule:
     grounds: str = ""
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """A preset: which frameworks the levels follow and which opt-in rules are on."""
 
     name: str
@@ -82,8 +80,7 @@ class Profile:
     enable: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class RuleSet(NamedTuple):
     """All loaded rules by id, and the categories they may use."""
 
     rules: Mapping[str, Rule]
@@ -176,24 +173,29 @@ def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
     def build() -> dict:
         return {shown: _parse_packaged(shown, f.read_text(encoding="utf-8")) for shown, f in packaged}
 
-    data = packaged_json("rules", [f for _, f in packaged], build,
-                       keys=[shown for shown, _ in packaged])
+    sources, keys = [f for _, f in packaged], [shown for shown, _ in packaged]
+    # The shipped bundle's rules passed every check below when it was made from these bytes
+    # (judge/bundled.py): only what depends on this run (kinds, selectors) is built again.
+    data = bundled("rules", sources, keys)
+    checked = data is not None
+    if data is None:
+        data = packaged_json("rules", sources, build, keys=keys)
     extra = rule_files(extra_paths)[len(packaged):]
     try:
-        return _load_all(packaged, data, extra, categories, lexicons)
+        return _load_all(packaged, data, extra, categories, lexicons, checked)
     except RuleError:
         # A cache entry that passes its checks but holds wrong rules must not stop every
         # run: the packaged sources decide (a user rule's error is raised again from there).
         return _load_all(packaged, build(), extra, categories, lexicons)
 
 
-def _load_all(packaged, data, extra, categories, lexicons) -> RuleSet:
-    found = [(shown, f, data.get(shown)) for shown, f in packaged]
-    found += [(shown, f, None) for shown, f in extra]
+def _load_all(packaged, data, extra, categories, lexicons, checked: bool = False) -> RuleSet:
+    found = [(shown, f, data.get(shown), checked) for shown, f in packaged]
+    found += [(shown, f, None, False) for shown, f in extra]
     rules: dict[str, Rule] = {}
-    for shown, file, parsed in found:
+    for shown, file, parsed, known_good in found:
         rule = load_rule(shown, _user_text(shown, file) if parsed is None else None,
-                         categories, lexicons, parsed, file)
+                         categories, lexicons, parsed, file, known_good)
         if rule.id in rules:
             raise RuleError(f"{shown}:1: 规则编号 {rule.id} 与 {rules[rule.id].path} 重复")
         rules[rule.id] = rule
@@ -232,14 +234,17 @@ def _parse(path: str, text: str):
 
 
 def load_rule(path: str, text: str | None, categories: Mapping[str, Category], lexicons,
-              data=None, file=None) -> Rule:
-    """Load one rule from its text (or already parsed data); raise RuleError with file and line."""
+              data=None, file=None, checked: bool = False) -> Rule:
+    """Load one rule from its text (or already parsed data); raise RuleError with file and line.
+
+    ``checked``: data known to pass the envelope checks (the shipped bundle's), built without them.
+    """
     if data is None:
         data = _parse(path, text)
     if not isinstance(data, dict):
         raise RuleError(f"{path}:1: 规则文件应为映射")
     try:
-        return _build(path, data, categories, lexicons)
+        return _build(path, data, categories, lexicons, checked)
     except (ParamError, SelectorError, RuleFieldError, TypeError, ValueError, KeyError,
             ArithmeticError) as err:
         # A kind's parameter of the wrong shape (a scalar for a list, text for a number)
@@ -259,7 +264,24 @@ class RuleFieldError(ValueError):
         self.key = key
 
 
-def _build(path: str, data: dict, categories, lexicons) -> Rule:
+def _build(path: str, data: dict, categories, lexicons, checked: bool = False) -> Rule:
+    if not checked:
+        _check_fields(path, data, categories)
+    check = build_kind(data["check"], lexicons)
+    if not checked:
+        _check_placeholders(data, check)
+    category = categories[data["category"]]
+    return Rule(data["id"], data["name"], data["category"], Severity(data["severity"]),
+                str(data["summary"]), str(data["rationale"]), str(data["source"]),
+                str(data["message"]), str(data["suggestion"]),
+                MappingProxyType(data["examples"]), category.scope,
+                compile_selector(data.get("when")), check, MappingProxyType(data["check"]),
+                data.get("exclusive"), int(data.get("order", 0)),
+                tuple(data.get("profiles", ())), path, str(data.get("grounds", "")))
+
+
+def _check_fields(path: str, data: dict, categories) -> None:
+    """The envelope: known keys, none missing, each of its type, finite numbers, id and name."""
     unknown = [str(k) for k in data if k not in ENVELOPE + ENGINE_KEYS + OPTIONAL]
     if unknown:
         raise RuleFieldError(unknown[0], f"未知的键 {unknown[0]}")
@@ -269,16 +291,6 @@ def _build(path: str, data: dict, categories, lexicons) -> Rule:
     _check_types(data)
     _check_finite(data)
     _check_envelope(path, data, categories)
-    check = build_kind(data["check"], lexicons)
-    _check_placeholders(data, check)
-    category = categories[data["category"]]
-    return Rule(data["id"], data["name"], data["category"], Severity(data["severity"]),
-                str(data["summary"]), str(data["rationale"]), str(data["source"]),
-                str(data["message"]), str(data["suggestion"]),
-                MappingProxyType(data["examples"]), category.scope,
-                compile_selector(data.get("when")), check, MappingProxyType(data["check"]),
-                data.get("exclusive"), int(data.get("order", 0)),
-                tuple(data.get("profiles", ())), path, str(data.get("grounds", "")))
 
 
 _TEXT_KEYS = ("id", "name", "category", "severity", "summary", "rationale", "source", "message",

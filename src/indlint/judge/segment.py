@@ -1,13 +1,12 @@
 """Segment indicator names with jieba over a compact domain dictionary (loaded lazily)."""
 from __future__ import annotations
 
-import importlib
 import io
 import logging
 import sys
-import types
 
 from indlint.core import resources
+from indlint.core.deferred import deferring
 from indlint.values.lexicons import Lexicons
 
 #: Lexicon lists whose words enter the segmentation dictionary, with a jieba POS tag.
@@ -23,34 +22,22 @@ def _import_jieba():
     indlint does not use; that import alone costs about 80 ms of every pre-commit run.
     Marking it unavailable for the duration of the import makes jieba take its plain-file
     fallback. The marker is removed again, so nothing else in the process is affected.
-    jieba.finalseg (the HMM for unknown words, 7 ms of tables) is imported only when something
-    uses it: indlint segments without HMM (Segmenter.words), so a check never does.
+    jieba.finalseg (the HMM for unknown words, 7 ms of tables) and tempfile (for its dictionary
+    cache) are imported only when something uses them (core/deferred.py): indlint segments
+    without HMM (Segmenter.words) from its own dictionary, so a check never does.
     """
     if "jieba" in sys.modules:
         return sys.modules["jieba"]
     blocked = "pkg_resources" not in sys.modules
     if blocked:
         sys.modules["pkg_resources"] = None     # type: ignore[assignment]
-    deferred = "jieba.finalseg" not in sys.modules
-    if deferred:
-        sys.modules["jieba.finalseg"] = _Deferred("jieba.finalseg")
     try:
-        import jieba
+        with deferring("jieba.finalseg", "tempfile"):     # tempfile: its dictionary cache
+            import jieba
     finally:
         if blocked:
             del sys.modules["pkg_resources"]
-        if deferred and isinstance(sys.modules.get("jieba.finalseg"), _Deferred):
-            del sys.modules["jieba.finalseg"]   # the next import of it loads the real one
     return jieba
-
-
-class _Deferred(types.ModuleType):
-    """A module that imports the real one of its name on first attribute use and reads through."""
-
-    def __getattr__(self, attr: str):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return getattr(importlib.import_module(self.__name__), attr)
 
 
 class Segmenter:

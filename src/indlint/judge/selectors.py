@@ -1,9 +1,8 @@
 """Compile the shared, bounded ``when:`` vocabulary into predicates over row facts."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from indlint.judge.analysis import RowFacts
 
@@ -30,8 +29,7 @@ class SelectorError(ValueError):
     """A ``when:`` that uses a word outside the vocabulary."""
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(NamedTuple):
     """A compiled ``when:``: every key must hold."""
 
     spec: dict

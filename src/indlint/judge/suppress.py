@@ -11,9 +11,8 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from indlint.core import safeio
 from indlint.core.model import Document, Finding
@@ -22,8 +21,7 @@ SIDECAR = "indlint-ignore.yaml"
 _COMMENT = re.compile(r"#\s*indlint:\s*disable\s*=\s*([A-Za-z0-9_.,\-]+)\s*(.*)$")
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One suppression: where it was written, what it silences and why."""
 
     where: str                  # "path:line" of the comment, or of the sidecar entry
@@ -41,8 +39,7 @@ class Suppression:
                    or (i.endswith(".") and finding.category.startswith(i)) for i in self.ids)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Findings left after suppressions, and what to tell the user about suppressions."""
 
     findings: tuple[Finding, ...]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from indlint.normalise.text import fold
 from indlint.values.comparators import load_comparators
@@ -29,8 +29,7 @@ _TRAILING_SIGN = re.compile(r"(?<![\d.])[%‰]$")
 _HINT = re.compile(load_comparators().sign_class() + r"|\*|x{2}|X{2}")
 
 
-@dataclass(frozen=True)
-class NameCell:
+class NameCell(NamedTuple):
     """A folded name: ``text`` as compared, ``core`` without its trailing parenthesis."""
 
     text: str

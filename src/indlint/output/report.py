@@ -5,9 +5,8 @@ import json
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Sequence
 
 from indlint.core.model import Finding, Severity
 from indlint.core.safeio import printable
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """Counts for the summary line and the JSON summary object."""
 
     files: int
@@ -34,12 +32,11 @@ class Summary:
                 "errors": by["error"], "warnings": by["warning"], "infos": by["info"]}
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What some formats need besides the findings: the active rules, overrides, the version."""
 
     rules: tuple = ()
-    severities: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    severities: Mapping[str, Severity] = MappingProxyType({})
     version: str = ""
 
 

@@ -7,7 +7,7 @@ choice is marked inferred (check adds an ``input.inferred`` note; fix refuses).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Legacy encodings tried, in the order that breaks a tie (GBK files keep working as before).
 LEGACY = ("gb18030", "big5")
@@ -23,8 +23,7 @@ _TRADITIONAL = str.maketrans("项称总绩级标产满数质时际实门单计�
 WORDS = tuple(dict.fromkeys(CHINESE_WORDS + tuple(w.translate(_TRADITIONAL) for w in CHINESE_WORDS)))
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     """A file's text, its encoding, and how sure the choice is."""
 
     text: str

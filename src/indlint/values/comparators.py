@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from indlint.core import resources
 from indlint.core.bundle import packaged_json
@@ -23,8 +22,7 @@ _SLOT = re.compile(r"\{\{([A-Z_]+)\}\}")
 _CLASS_SPECIAL = re.compile(r"([\\\]\[^-])")
 
 
-@dataclass(frozen=True)
-class Comparators:
+class Comparators(NamedTuple):
     """Every comparator form and the canonical sign it means."""
 
     canonical: tuple[str, ...]

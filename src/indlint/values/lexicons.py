@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from indlint.core import resources
 from indlint.core.bundle import packaged_json
@@ -14,8 +13,7 @@ from indlint.values.units import Units
 LEXICON_FILES = ("units", "levels", "names", "vocabulary", "variants")
 
 
-@dataclass(frozen=True)
-class Lexicons:
+class Lexicons(NamedTuple):
     """All lexicons: ``units`` as a Units object, the rest as read from YAML."""
 
     units: Units

@@ -5,15 +5,19 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from lark import Token, Transformer, UnexpectedInput
-
 from indlint.core import resources
 from indlint.core.bundle import packaged_json
 from indlint.core.cache import remember
+from indlint.core.deferred import deferring
 from indlint.values.comparators import Comparators, grammar_text, load_comparators
 from indlint.values.larktable import build_parser
 from indlint.values.units import Units
 from indlint.values.values import Deadline, Kind, Note, Problem, Value
+
+# Lark's grammar-cache modules, and logging's traceback formatting, load only if used
+# (core/deferred.py): a cold start never uses them.
+with deferring("getpass", "pickle", "tempfile", "hashlib", "pkgutil", "traceback"):
+    from lark import Token, Transformer, UnexpectedInput
 
 #: Longer strings are not values; they are classified without parsing (bounded work).
 MAX_VALUE_CHARS = 400

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from indlint.values.values import UnitKind
 
 _COMPOUND = re.compile(r"[/／·*×]")
 
 
-@dataclass(frozen=True)
-class Units:
+class Units(NamedTuple):
     """Look up the kind of a unit; normalise its spelling."""
 
     kinds: Mapping[str, UnitKind]

@@ -1,7 +1,6 @@
 """What every check kind shares: the hit it returns, parameter checking, the form view."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Iterable, Iterator, Mapping, NamedTuple
 
@@ -25,8 +24,7 @@ class Hit(NamedTuple):
     row: int | None = None          # set by form-level kinds that report a row
 
 
-@dataclass(frozen=True)
-class FormFacts:
+class FormFacts(NamedTuple):
     """A form with the facts of each of its rows."""
 
     form: Form
