@@ -53,6 +53,33 @@ def test_check_imports_only_the_check_command(tmp_path):
                          "jieba.finalseg", "jieba.finalseg.prob_emit"}
 
 
+BLOCK_FORM = """kind: declaration
+project: 测试项目
+year: 2026
+indicators:
+  - l1: 产出指标
+    l2: 数量指标
+    name: 体检人数
+    target: "=28人"
+  - l1: 满意度指标
+    l2: 服务对象满意度指标
+    name: 居民满意度
+    target: ≥90%
+"""
+
+
+def test_a_block_style_check_leaves_what_it_does_not_use_unloaded(tmp_path):
+    (tmp_path / "a.yaml").write_text(BLOCK_FORM, encoding="utf-8")
+    loaded = _modules_after(["check", "--no-cache", "a.yaml"], tmp_path)
+    assert "indlint.read.blockyaml" in loaded and "lark" in loaded
+    # PyYAML reads only what read/blockyaml.py declines (read/libyaml.py) and YAML
+    # configurations; Lark's grammar cache and logging's traceback formatting are deferred
+    # (core/deferred.py); the packaged data is found without importlib.resources.
+    unused = {"yaml", "indlint.read.libyaml", "pickle", "tempfile", "getpass", "pkgutil",
+              "traceback", "importlib.resources"}
+    assert not loaded & unused, loaded & unused
+
+
 def test_help_still_lists_every_command(tmp_path):
     from indlint.app.cli import COMMANDS
 

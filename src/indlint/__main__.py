@@ -1,4 +1,4 @@
 """Run indlint as ``python -m indlint``."""
-from indlint.app.cli import main
+from indlint.app.entry import main
 
 main()
