@@ -11,6 +11,10 @@ def main() -> None:
     (check_cmd._settle_memory says why).
     """
     gc.set_threshold(500_000, 20, 20)
-    from indlint.app.cli import main as cli
+    from indlint.core.deferred import deferring
 
+    # pathlib imports urllib.parse, which imports ipaddress (94 KB) for IPv6 hosts in URLs:
+    # only ``serve`` ever meets one, and it then loads (core/deferred.py).
+    with deferring("ipaddress"):
+        from indlint.app.cli import main as cli
     cli()
