@@ -80,6 +80,18 @@ def test_a_block_style_check_leaves_what_it_does_not_use_unloaded(tmp_path):
     assert not loaded & unused, loaded & unused
 
 
+def test_the_console_entry_settles_the_collector_and_defers_ipaddress(tmp_path):
+    """app/entry.py (the console script and ``python -m indlint``) before the CLI proper."""
+    (tmp_path / "a.yaml").write_text(BLOCK_FORM, encoding="utf-8")
+    code = ("import gc, runpy, sys\nsys.argv = ['indlint', 'check', '--no-cache', 'a.yaml']\n"
+            "try:\n    runpy.run_module('indlint', run_name='__main__')\nexcept SystemExit:\n"
+            "    pass\nsys.stdout.flush()\n"
+            "print('\\n@@', gc.get_threshold(), 'ipaddress' in sys.modules)")
+    out = _python(code, tmp_path)
+    assert "检查了 1 个文件" in out
+    assert out.rsplit("@@", 1)[1].split() == ["(500000,", "20,", "20)", "False"]
+
+
 def test_help_still_lists_every_command(tmp_path):
     from indlint.app.cli import COMMANDS
 

@@ -87,6 +87,16 @@ def test_bad_configuration_exits_two_naming_it(tmp_path, monkeypatch, config, ne
     assert result.exit_code == 2 and needle in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("config", ["fail-on: 2024-02-30\n", "profile: !!int abc\n",
+                                    "select: !!float x\n"])
+def test_a_value_yaml_cannot_build_is_a_clear_error(tmp_path, monkeypatch, config):
+    """PyYAML raises a plain ValueError for these (not a YAMLError): still exit 2, named."""
+    setup(tmp_path, config)
+    result = run(tmp_path, monkeypatch, "forms")
+    assert result.exit_code == 2 and "indlint.yaml" in result.output
+    assert "不是有效的 YAML" in result.output and "Traceback" not in result.output
+
+
 def test_non_utf8_config_is_a_clear_error(tmp_path, monkeypatch):
     setup(tmp_path, "")
     (tmp_path / "indlint.yaml").write_bytes("profile: 默认\n".encode("gbk"))

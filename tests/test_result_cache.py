@@ -227,8 +227,6 @@ def test_jobs_keep_input_order_and_findings(tmp_path, monkeypatch):
 
 def _stamped(result):
     """A render hook that says which process rendered the file (and drops the findings)."""
-    from dataclasses import replace
-
     return result._replace(findings=(), shown=(os.getpid(), [f.rule for f in result.findings]))
 
 

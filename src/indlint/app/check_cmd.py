@@ -158,15 +158,11 @@ class Show(NamedTuple):
 
 
 def _settle_memory() -> None:
-    """Young collections only after 500,000 surviving objects. Short-lived rows and findings
-    are freed by reference counting; what survives is mostly what a run keeps on purpose (names,
-    values and verdicts by distinct text), and few reference cycles are made. At 50,000, each
-    young collection walked those caches again: 3–4% of the benchmark corpus's time for no
-    garbage (issue 16). The long-lived rules are frozen out of the collector's sight
-    (run._settle)."""
-    import gc
+    """Young collections rarely (core/collector.py); the long-lived rules are frozen out of the
+    collector's sight (run._settle)."""
+    from indlint.core import collector
 
-    gc.set_threshold(500_000, 20, 20)
+    collector.quiet()
 
 
 def _run(run: Run, files, jobs, targets, show: Show, baseline, statistics) -> bool:

@@ -23,14 +23,16 @@ _recording: dict | None = None
 _entries: dict | None = None
 
 
-def packaged_json(name: str, files: list, build: Callable[[], object], keys=None):
+def packaged_json(name: str, files: list, build: Callable[[], object], keys=None,
+                  bundle: bool = True):
     """build()'s result for packaged source ``files``: from the bundle when every file is
-    unchanged, else through the on-disk cache (core/cache.cached_json), else built."""
+    unchanged, else through the on-disk cache (core/cache.cached_json), else built.
+    ``bundle=False``: the caller has asked the bundle already (``bundled``)."""
     if _recording is not None:
         data = build()
         _recording[name] = {"sources": fingerprint(files), "data": data}
         return data
-    data = bundled(name, files, keys)
+    data = bundled(name, files, keys) if bundle else None
     return cached_json(name, files, build, keys) if data is None else data
 
 

@@ -266,8 +266,12 @@ def _yaml_table(text: str, path: Path):
     try:
         safeio.check_yaml_bounds(text, path, max_nodes=100_000)
         return yaml.safe_load(text) or {}
+    except safeio.InputError:
+        raise                       # _read words it
     except yaml.YAMLError as err:
         raise ConfigError(_yaml_error(path, err)) from None
+    except ValueError as err:       # a tagged or typed scalar PyYAML cannot build (2024-02-30)
+        raise ConfigError(f"{safeio.shown(path)}: 配置文件不是有效的 YAML：{err}") from None
 
 
 def _yaml_error(path: Path, err: yaml.YAMLError) -> str:

@@ -2,10 +2,11 @@
 
 Lark imports getpass, pickle, tempfile (with shutil, bz2, lzma, random), hashlib (with OpenSSL)
 and pkgutil at the top of its modules, for a grammar cache and grammar imports indlint never
-uses (values/larktable.py ships the tables as JSON), and its logging imports traceback
-(with textwrap) for formatting errors it never logs: about 7 ms of a 100 ms cold start
-(issue 16). jieba's HMM tables (jieba.finalseg, 7 ms) and its dictionary cache (tempfile)
-serve what indlint never asks of it (judge/segment.py). While such a dependency is imported, each of those modules not yet
+uses (values/larktable.py ships the tables as JSON), and its logging imports traceback (with
+textwrap) for formatting errors it never logs: about 7 ms of a 100 ms cold start (issue 16).
+jieba's HMM tables (jieba.finalseg, 7 ms) and its dictionary cache (tempfile) serve what indlint
+never asks of it (judge/segment.py); urllib.parse, under pathlib, imports ipaddress for IPv6
+hosts (app/entry.py). While such a dependency is imported, each of those modules not yet
 imported stands in ``sys.modules`` as a ``Deferred``: the dependency binds it, and its first
 attribute use imports the real module and reads through. Afterwards the stand-ins leave
 ``sys.modules``, so every other importer gets the real module as usual.
@@ -23,25 +24,35 @@ from typing import Iterator
 
 
 class Deferred(types.ModuleType):
-    """Stands in for a module: imports the real one on first attribute use and reads through."""
+    """Stands in for a module: imports the real one on first attribute use and reads through.
+
+    Meant for modules a dependency binds with ``import name``; a star import of a stand-in
+    would bind nothing, so none is deferred that a dependency star-imports.
+    """
 
     def __getattr__(self, attr: str):
         if attr.startswith("__"):
             raise AttributeError(attr)      # the import system's probes: no load for them
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]  # used while still standing in: load the real one
-        return getattr(importlib.import_module(self.__name__), attr)
+        real = self.__dict__.get("_real_module")
+        if real is None:
+            _leave(self.__name__, self)     # used while still standing in: load the real one
+            real = self.__dict__["_real_module"] = importlib.import_module(self.__name__)
+        return getattr(real, attr)
 
 
 @contextlib.contextmanager
 def deferring(*names: str) -> Iterator[None]:
     """Let the modules ``names`` (those not yet imported) stand in deferred for the block."""
-    placed = [name for name in names if name not in sys.modules]
-    for name in placed:
-        sys.modules[name] = Deferred(name)
+    placed = {name: Deferred(name) for name in names if name not in sys.modules}
+    sys.modules.update(placed)
     try:
         yield
     finally:
-        for name in placed:
-            if isinstance(sys.modules.get(name), Deferred):
-                del sys.modules[name]
+        for name, stand_in in placed.items():
+            _leave(name, stand_in)
+
+
+def _leave(name: str, stand_in: Deferred) -> None:
+    """Take a stand-in out of ``sys.modules`` (only it: a real module there stays)."""
+    if sys.modules.get(name) is stand_in:
+        sys.modules.pop(name, None)

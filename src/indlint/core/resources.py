@@ -1,4 +1,4 @@
-"""Find the grammar and the rule set that ship inside the package (importlib.resources)."""
+"""Find the grammar and the rule set that ship inside the package (importlib.resources' files)."""
 from __future__ import annotations
 
 import functools

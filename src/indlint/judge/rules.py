@@ -174,12 +174,12 @@ def load_rules(lexicons: Lexicons, extra_paths: Iterable[str] = ()) -> RuleSet:
         return {shown: _parse_packaged(shown, f.read_text(encoding="utf-8")) for shown, f in packaged}
 
     sources, keys = [f for _, f in packaged], [shown for shown, _ in packaged]
-    # The shipped bundle's rules passed every check below when it was made from these bytes
-    # (judge/bundled.py): only what depends on this run (kinds, selectors) is built again.
+    # The shipped bundle's rules passed the envelope checks when it was made from these bytes
+    # (judge/bundled.py): the checks that depend only on a rule's own file are not run again.
     data = bundled("rules", sources, keys)
     checked = data is not None
     if data is None:
-        data = packaged_json("rules", sources, build, keys=keys)
+        data = packaged_json("rules", sources, build, keys=keys, bundle=False)
     extra = rule_files(extra_paths)[len(packaged):]
     try:
         return _load_all(packaged, data, extra, categories, lexicons, checked)
@@ -237,7 +237,8 @@ def load_rule(path: str, text: str | None, categories: Mapping[str, Category], l
               data=None, file=None, checked: bool = False) -> Rule:
     """Load one rule from its text (or already parsed data); raise RuleError with file and line.
 
-    ``checked``: data known to pass the envelope checks (the shipped bundle's), built without them.
+    ``checked``: data known to pass the envelope checks (the shipped bundle's, whose hashes
+    cover the rule files they read), built without them.
     """
     if data is None:
         data = _parse(path, text)
@@ -268,8 +269,7 @@ def _build(path: str, data: dict, categories, lexicons, checked: bool = False) -
     if not checked:
         _check_fields(path, data, categories)
     check = build_kind(data["check"], lexicons)
-    if not checked:
-        _check_placeholders(data, check)
+    _check_placeholders(data, check)        # also depends on the kind's code: always
     category = categories[data["category"]]
     return Rule(data["id"], data["name"], data["category"], Severity(data["severity"]),
                 str(data["summary"]), str(data["rationale"]), str(data["source"]),

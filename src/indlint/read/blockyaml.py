@@ -10,7 +10,7 @@ from typing import NamedTuple
 from indlint.core.model import Pos, Row
 
 # Declaration files use a small part of YAML: block mappings and lists of one-line scalars.
-# For them this builds exactly the tree yamlform.compose builds from libyaml's events, and
+# For them this builds exactly the tree read/libyaml.py composes from libyaml's events, and
 # faster; on anything else, or unsure, it declines (errors too) and libyaml reads the text.
 
 

@@ -1,7 +1,8 @@
 """Compose YAML text into read/blockyaml.py's node tree through PyYAML's events (libyaml when present).
 
-Imported only for text read/blockyaml.py declines (flow style, anchors, errors …): PyYAML's
-import and its regular expressions cost a cold start about 8 ms (issue 16).
+Imported only for text read/blockyaml.py declines (flow style, anchors, errors …), or for every
+text when PyYAML has no libyaml binding (read/yamlform.fast): PyYAML's import and its regular
+expressions cost a cold start about 8 ms (issue 16).
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from types import MappingProxyType
 
 from indlint.core import safeio
@@ -56,15 +57,20 @@ def compose(text: str):
     """The node tree PyYAML composes (read/libyaml.py, imported only when needed); raise ReadError."""
     from indlint.read import libyaml
 
+    if fast() and not libyaml.WITH_LIBYAML:
+        fast.cache_clear()      # the binding is there but does not load: PyYAML's from now on
     return libyaml.compose(text, MAX_DEPTH, MAX_EVENTS)
 
 
 @functools.lru_cache(maxsize=1)
 def fast() -> bool:
     """Whether read/blockyaml.py may stand in: PyYAML has its libyaml binding, whose positions
-    blockyaml reproduces (pure PyYAML's differ). Asked of the installed files, not by importing
-    PyYAML, so a cold start on a block-style form never loads it (read/libyaml.py says the same
-    once imported)."""
+    blockyaml reproduces (pure PyYAML's differ). Until PyYAML is imported this is asked of the
+    installed files, so a cold start on a block-style form never loads it; a binding that is
+    there but fails to load is noticed when PyYAML is first used (compose)."""
+    yaml = sys.modules.get("yaml")
+    if yaml is not None:
+        return bool(getattr(yaml, "__with_libyaml__", False))
     from importlib.machinery import PathFinder
     from importlib.util import find_spec
 

@@ -57,6 +57,11 @@ def _run(settings: Settings, open_browser: bool) -> None:
     from indlint.app.serve.work import Checker
 
     os.environ["INDLINT_NO_CACHE"] = "1"    # the server keeps no cache: nothing written elsewhere
+    # A server lives long and frees what each request leaves in cycles: Python's own collector
+    # thresholds, not the quiet ones of a one-shot run (core/collector.py).
+    from indlint.core import collector
+
+    collector.default()
     config = _config(settings.config_path)
     checker = Checker(config)
     checker.keep(config.profile, make_linter(config, None, (), ()))    # checks --config's rules
