@@ -216,7 +216,8 @@ def read_json(path, kind: str, max_depth: int = MAX_DEPTH, follow_links: bool = 
 
 # ---- terminal ------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Left to re's own cache (compiled on first use): most runs never show an unprintable character.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def printable(text: str, keep_tabs: bool = True) -> str:
@@ -229,5 +230,5 @@ def printable(text: str, keep_tabs: bool = True) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    text = _CONTROL.sub(show, shown(text))
+    text = re.sub(_CONTROL, show, shown(text))
     return text if keep_tabs else text.replace("\t", "\\t")

@@ -31,7 +31,8 @@ _HAS_DIGIT = re.compile(r"\d")
 # Byte-order marks, zero-width characters and control characters carry no meaning in a cell.
 _INVISIBLE = re.compile(r"[\ufeff\u200b-\u200d\u2060\x00-\x08\x0b-\x1f\x7f]")
 _LATIN = re.compile(r"[A-Za-z]")
-_PLACEHOLDER = re.compile(r"[Xx×*※]{2,}|[Xx×*]+(?=[月日号年])")
+#: For values that failed to parse only: left to re's own cache, compiled on first use.
+_PLACEHOLDER = r"[Xx×*※]{2,}|[Xx×*]+(?=[月日号年])"
 
 
 #: The failure classes grammar/problems.yaml gives examples of, in the order they are tried.
@@ -297,7 +298,7 @@ class ValueParser:
         return self._finish(raw, text, kind, parts, notes)
 
     def _unparsed(self, raw: str, text: str, err: UnexpectedInput, notes) -> Value:
-        if _PLACEHOLDER.search(text):
+        if re.search(_PLACEHOLDER, text):
             return Value(raw, Kind.PLACEHOLDER, text=text, notes=notes)
         if not _HAS_DIGIT.search(text):
             # A phrase that began like a value (达到预期, 本年度工作顺利) is still words.

@@ -57,8 +57,18 @@ def _any_test(mode: str, words: tuple[str, ...]):
         return lambda text: text in found
     if "" in words:
         return lambda text: True
-    pattern = re.compile("|".join(map(re.escape, words))) if words else None
-    return lambda text: pattern is not None and pattern.search(text) is not None
+    if not words:
+        return lambda text: False
+    search = None
+
+    def contains(text: str) -> bool:
+        # Compiled on first use: a run whose rows never reach this rule (a cold start on one
+        # form) does not pay for the alternation (a few hundred µs for a long list).
+        nonlocal search
+        if search is None:
+            search = re.compile("|".join(map(re.escape, words))).search
+        return search(text) is not None
+    return contains
 
 
 def _matches(mode: str, text: str, word: str) -> bool:
