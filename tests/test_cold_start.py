@@ -61,6 +61,10 @@ indicators:
     l2: 数量指标
     name: 体检人数
     target: "=28人"
+  - l1: 产出指标
+    l2: 数量指标
+    name: 开展健康讲座次数
+    target: ≥12次
   - l1: 满意度指标
     l2: 服务对象满意度指标
     name: 居民满意度
@@ -72,11 +76,13 @@ def test_a_block_style_check_leaves_what_it_does_not_use_unloaded(tmp_path):
     (tmp_path / "a.yaml").write_text(BLOCK_FORM, encoding="utf-8")
     loaded = _modules_after(["check", "--no-cache", "a.yaml"], tmp_path)
     assert "indlint.read.blockyaml" in loaded and "lark" in loaded
+    assert "jieba" in loaded            # 开展… starts with a verb: jieba decides the first word
     # PyYAML reads only what read/blockyaml.py declines (read/libyaml.py) and YAML
-    # configurations; Lark's grammar cache and logging's traceback formatting are deferred
-    # (core/deferred.py); the packaged data is found without importlib.resources.
+    # configurations; Lark's grammar cache, logging's traceback formatting and jieba's
+    # dictionary cache (tempfile, hashlib) are deferred (core/deferred.py); the packaged data is
+    # found without importlib.resources.
     unused = {"yaml", "indlint.read.libyaml", "pickle", "tempfile", "getpass", "pkgutil",
-              "traceback", "importlib.resources"}
+              "traceback", "hashlib", "_hashlib", "jieba.finalseg", "importlib.resources"}
     assert not loaded & unused, loaded & unused
 
 

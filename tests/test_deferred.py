@@ -63,3 +63,26 @@ def test_the_import_systems_probes_do_not_load_it(probes):
         with pytest.raises(AttributeError):
             stand_in.__path__     # noqa: B018 - a package probe: answered without a load
     assert probe_log.loads == []
+
+
+def test_a_function_taken_at_import_loads_the_module_when_called(tmp_path, monkeypatch):
+    """``from probe_fn_target import twice`` binds a function that imports the module when called."""
+    (tmp_path / "probe_fn_log.py").write_text("loads = []\n", encoding="utf-8")
+    (tmp_path / "probe_fn_target.py").write_text(
+        "import probe_fn_log\nprobe_fn_log.loads.append('target')\n\n\n"
+        "def twice(x):\n    return 2 * x\n", encoding="utf-8")
+    (tmp_path / "probe_fn_user.py").write_text("from probe_fn_target import twice\n",
+                                               encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        import probe_fn_log
+
+        with deferring("probe_fn_target", functions={"probe_fn_target": ("twice",)}):
+            import probe_fn_user
+        assert probe_fn_log.loads == [] and "probe_fn_target" not in sys.modules
+        assert probe_fn_user.twice(21) == 42
+        assert probe_fn_log.loads == ["target"]
+        assert probe_fn_user.twice(2) == 4 and probe_fn_log.loads == ["target"]
+    finally:
+        for name in ("probe_fn_log", "probe_fn_target", "probe_fn_user"):
+            sys.modules.pop(name, None)

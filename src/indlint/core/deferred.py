@@ -4,9 +4,9 @@ Lark imports getpass, pickle, tempfile (with shutil, bz2, lzma, random), hashlib
 and pkgutil at the top of its modules, for a grammar cache and grammar imports indlint never
 uses (values/larktable.py ships the tables as JSON), and its logging imports traceback (with
 textwrap) for formatting errors it never logs: about 7 ms of a 100 ms cold start (issue 16).
-jieba's HMM tables (jieba.finalseg, 7 ms) and its dictionary cache (tempfile) serve what indlint
-never asks of it (judge/segment.py); urllib.parse, under pathlib, imports ipaddress for IPv6
-hosts (app/entry.py). While such a dependency is imported, each of those modules not yet
+jieba's HMM tables (jieba.finalseg, 7 ms) and its dictionary cache (tempfile, and hashlib's
+md5 with OpenSSL, 2 ms) serve what indlint never asks of it (judge/segment.py); urllib.parse,
+under pathlib, imports ipaddress for IPv6 hosts (app/entry.py). While such a dependency is imported, each of those modules not yet
 imported stands in ``sys.modules`` as a ``Deferred``: the dependency binds it, and its first
 attribute use imports the real module and reads through. Afterwards the stand-ins leave
 ``sys.modules``, so every other importer gets the real module as usual.
@@ -26,24 +26,44 @@ from typing import Iterator
 class Deferred(types.ModuleType):
     """Stands in for a module: imports the real one on first attribute use and reads through.
 
-    Meant for modules a dependency binds with ``import name``; a star import of a stand-in
-    would bind nothing, so none is deferred that a dependency star-imports.
+    Meant for modules a dependency binds with ``import name``. A function it binds with
+    ``from name import f`` can be deferred too (``functions``): it is bound to a function that
+    imports the real module when called. A star import of a stand-in would bind nothing, so
+    none is deferred that a dependency star-imports.
     """
+
+    def __init__(self, name: str, functions: tuple[str, ...] = ()):
+        super().__init__(name)
+        for function in functions:
+            setattr(self, function, _called_later(self, function))
 
     def __getattr__(self, attr: str):
         if attr.startswith("__"):
             raise AttributeError(attr)      # the import system's probes: no load for them
+        return getattr(self.real(), attr)
+
+    def real(self) -> types.ModuleType:
+        """The real module, imported now if it is not yet."""
         real = self.__dict__.get("_real_module")
         if real is None:
             _leave(self.__name__, self)     # used while still standing in: load the real one
             real = self.__dict__["_real_module"] = importlib.import_module(self.__name__)
-        return getattr(real, attr)
+        return real
+
+
+def _called_later(stand_in: Deferred, function: str):
+    def call(*args, **kwargs):
+        return getattr(stand_in.real(), function)(*args, **kwargs)
+    call.__name__ = call.__qualname__ = function
+    return call
 
 
 @contextlib.contextmanager
-def deferring(*names: str) -> Iterator[None]:
-    """Let the modules ``names`` (those not yet imported) stand in deferred for the block."""
-    placed = {name: Deferred(name) for name in names if name not in sys.modules}
+def deferring(*names: str, functions: dict[str, tuple[str, ...]] | None = None) -> Iterator[None]:
+    """Let the modules ``names`` (those not yet imported) stand in deferred for the block;
+    ``functions`` names, by module, the functions a dependency takes from it at import."""
+    placed = {name: Deferred(name, (functions or {}).get(name, ()))
+              for name in names if name not in sys.modules}
     sys.modules.update(placed)
     try:
         yield

@@ -22,9 +22,10 @@ def _import_jieba():
     indlint does not use; that import alone costs about 80 ms of every pre-commit run.
     Marking it unavailable for the duration of the import makes jieba take its plain-file
     fallback. The marker is removed again, so nothing else in the process is affected.
-    jieba.finalseg (the HMM for unknown words, 7 ms of tables) and tempfile (for its dictionary
-    cache) are imported only when something uses them (core/deferred.py): indlint segments
-    without HMM (Segmenter.words) from its own dictionary, so a check never does.
+    jieba.finalseg (the HMM for unknown words, 7 ms of tables), tempfile and hashlib (for its
+    dictionary cache; hashlib loads OpenSSL, 2 ms) are imported only when something uses them
+    (core/deferred.py): indlint segments without HMM (Segmenter.words) from its own dictionary,
+    built in memory, so a check never does.
     """
     if "jieba" in sys.modules:
         return sys.modules["jieba"]
@@ -32,7 +33,8 @@ def _import_jieba():
     if blocked:
         sys.modules["pkg_resources"] = None     # type: ignore[assignment]
     try:
-        with deferring("jieba.finalseg", "tempfile"):     # tempfile: its dictionary cache
+        # tempfile and hashlib's md5 (with OpenSSL) name and write its dictionary cache.
+        with deferring("jieba.finalseg", "tempfile", "hashlib", functions={"hashlib": ("md5",)}):
             import jieba
     finally:
         if blocked:
