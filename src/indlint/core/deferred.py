@@ -2,8 +2,9 @@
 
 Lark imports getpass, pickle, tempfile (with shutil, bz2, lzma, random), hashlib (with OpenSSL)
 and pkgutil at the top of its modules, for a grammar cache and grammar imports indlint never
-uses (values/larktable.py ships the tables as JSON), and its logging imports traceback (with
-textwrap) for formatting errors it never logs: about 7 ms of a 100 ms cold start (issue 16).
+uses (values/larktable.py ships the tables as JSON), and random for drawing Earley forests
+(indlint parses with LALR); its logging imports traceback (with textwrap) for formatting
+errors it never logs. Together about 8 ms of a 100 ms cold start (issue 16).
 jieba's HMM tables (jieba.finalseg, 7 ms) and its dictionary cache (tempfile, and hashlib's
 md5 with OpenSSL, 2 ms) serve what indlint never asks of it (judge/segment.py); urllib.parse,
 under pathlib, imports ipaddress for IPv6 hosts (app/entry.py). While such a dependency is imported, each of those modules not yet

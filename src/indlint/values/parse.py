@@ -14,9 +14,11 @@ from indlint.values.larktable import build_parser
 from indlint.values.units import Units
 from indlint.values.values import Deadline, Kind, Note, Problem, Value
 
-# Lark's grammar-cache modules, and logging's traceback formatting, load only if used
-# (core/deferred.py): a cold start never uses them.
-with deferring("getpass", "pickle", "tempfile", "hashlib", "pkgutil", "traceback"):
+# Lark's grammar-cache modules, the random ids of its Earley forest drawings (indlint parses
+# with LALR) and logging's traceback formatting load only if used (core/deferred.py): a cold start
+# never uses them.
+with deferring("getpass", "pickle", "tempfile", "hashlib", "pkgutil", "random", "traceback",
+               functions={"random": ("randint",)}):
     from lark import Token, Transformer, UnexpectedInput
 
 #: Longer strings are not values; they are classified without parsing (bounded work).
