@@ -28,12 +28,7 @@ def annotate_docx_cmd(result, target: str) -> None:
     from indlint.output.docx_annotate import annotate_docx
 
     source = one_source(result.files, ".docx", "--docx-out", "文件", target)
-    try:
-        placed = annotate_docx(source.path, target, source.findings)
-    except OSError as err:
-        raise click.ClickException(f"无法写入 {target}：{err}") from None
-    except Exception as err:  # noqa: BLE001 — never a traceback (the reader's guards ran before)
-        raise click.ClickException(f"无法标注 {source.path}（{type(err).__name__}）") from None
+    placed = _write(annotate_docx, source, target)
     say(f"已把 {placed} 条审核意见以批注写入 {target}", err=True)
 
 
@@ -42,8 +37,16 @@ def annotate_xlsx_cmd(result, target: str) -> None:
     from indlint.output.xlsx_annotate import annotate
 
     source = one_source(result.checked, ".xlsx", "--xlsx-out", "表格", target)
-    try:
-        placed = annotate(source.path, target, source.findings)
-    except OSError as err:
-        raise click.ClickException(f"无法写入 {err}") from None
+    placed = _write(annotate, source, target)
     say(f"已把 {placed} 条审核意见写入 {target}", err=True)
+
+
+def _write(annotate, source, target: str) -> int:
+    """Run an annotator; what goes wrong is one line, never a traceback (the reader's guards
+    ran before)."""
+    try:
+        return annotate(source.path, target, source.findings)
+    except OSError as err:
+        raise click.ClickException(f"无法写入 {target}：{err}") from None
+    except Exception as err:  # noqa: BLE001
+        raise click.ClickException(f"无法标注 {source.path}（{type(err).__name__}）") from None

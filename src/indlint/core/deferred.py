@@ -41,20 +41,22 @@ class Deferred(types.ModuleType):
     def __getattr__(self, attr: str):
         if attr.startswith("__"):
             raise AttributeError(attr)      # the import system's probes: no load for them
-        return getattr(self.real(), attr)
+        return getattr(_real(self), attr)
 
-    def real(self) -> types.ModuleType:
-        """The real module, imported now if it is not yet."""
-        real = self.__dict__.get("_real_module")
-        if real is None:
-            _leave(self.__name__, self)     # used while still standing in: load the real one
-            real = self.__dict__["_real_module"] = importlib.import_module(self.__name__)
-        return real
+
+def _real(stand_in: Deferred) -> types.ModuleType:
+    """The module a stand-in stands for, imported now if it is not yet. (A function, not a
+    method: a method's name would hide the module's own attribute of that name.)"""
+    real = stand_in.__dict__.get("_real_module")
+    if real is None:
+        _leave(stand_in.__name__, stand_in)     # used while still standing in: load the real one
+        real = stand_in.__dict__["_real_module"] = importlib.import_module(stand_in.__name__)
+    return real
 
 
 def _called_later(stand_in: Deferred, function: str):
     def call(*args, **kwargs):
-        return getattr(stand_in.real(), function)(*args, **kwargs)
+        return getattr(_real(stand_in), function)(*args, **kwargs)
     call.__name__ = call.__qualname__ = function
     return call
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from indlint.core import resources
 from indlint.core.bundle import packaged_json
